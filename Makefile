@@ -1,0 +1,55 @@
+# Clientelitis: the two commands a newcomer needs are `make start` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8866
+HOST_IP := $(shell hostname -I 2>/dev/null | awk '{print $$1}')
+PUBLIC_URL ?= http://$(if $(HOST_IP),$(HOST_IP),localhost):$(PORT)
+
+.PHONY: start test bench install install-test chromium demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test chromium
+
+# Browser tests drive Debian's chromium (Playwright's own browser download is not used).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: install
+	@$(BIN)/clientelitis --base http://localhost:$(PORT) demo
+
+start: install
+	@echo ""
+	@echo "Clientelitis is starting on http://localhost:$(PORT)"
+	@echo "  Welcome (create a room / join):  http://localhost:$(PORT)/voila/render/00_bienvenida.ipynb"
+	@echo "  Participants on this network:    $(PUBLIC_URL)/voila/render/00_bienvenida.ipynb"
+	@echo ""
+	@$(BIN)/clientelitis --base http://localhost:$(PORT) demo
+	@echo ""
+	CLIENTELITIS_PUBLIC_URL=$${CLIENTELITIS_PUBLIC_URL:-$(PUBLIC_URL)} \
+	  $(BIN)/voila workshops --port=$(PORT) --no-browser --Voila.ip=0.0.0.0
+
+test: install-test
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

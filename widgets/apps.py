@@ -1,0 +1,36 @@
+"""Entry points the notebooks call: one line per app, so notebooks stay thin."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .page import Page, wait_for_request
+from .store import Store
+from .ui import style
+
+def store() -> Store:
+    """A store on the configured database (one per page: each page has its own kernel)."""
+    return Store()
+
+
+def _page() -> Page:
+    wait_for_request()
+    return Page.from_environ()
+
+
+def welcome() -> W.Widget:
+    from .welcome import WelcomeApp
+
+    return W.VBox([style(), WelcomeApp(store(), _page())])
+
+
+def participant(exercise: str) -> W.Widget:
+    from .participant import ParticipantApp
+
+    return W.VBox([style(), ParticipantApp(store(), _page(), exercise)])
+
+
+def facilitator() -> W.Widget:
+    from .facilitator import FacilitatorApp
+
+    return W.VBox([style(), FacilitatorApp(store(), _page())])

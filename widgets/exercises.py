@@ -1,0 +1,26 @@
+"""The registry of exercises: what a participant page and the facilitator console show for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .feliz_view import FelizFacilitator, FelizParticipant
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title_key: str
+    participant: Callable  # (store, room, participant, tr) -> widget with set_enabled(bool)
+    facilitator: Callable  # (store, room, tr) -> widget with refresh()
+
+
+EXERCISES: dict[str, Exercise] = {
+    "feliz": Exercise("feliz", "feliz.title", FelizParticipant, FelizFacilitator),
+}
+DEFAULT_EXERCISE = "feliz"
+
+
+def get(exercise_id: str | None) -> Exercise:
+    return EXERCISES.get(exercise_id or DEFAULT_EXERCISE, EXERCISES[DEFAULT_EXERCISE])

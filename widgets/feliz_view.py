@@ -1,0 +1,160 @@
+"""Exercise "¿Sale más feliz de lo que entró?": the participant page and the facilitator panel."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+from . import feliz
+from .charts import copy_figure, happiness_dumbbell
+from .i18n import Translator
+from .journeys import touchpoints
+from .store import Participant, Room, Store, StoreError
+from .text import esc
+from .ui import Notice, card, html
+
+
+def _scale(tr: Translator, description: str) -> W.ToggleButtons:
+    buttons = W.ToggleButtons(
+        options=[(feliz.FACES[v], v) for v in feliz.SCALE],
+        value=None,
+        tooltips=[tr(f"feliz.scale.{v}") for v in feliz.SCALE],
+        description=description,
+        style={"button_width": "48px", "description_width": "initial"},
+    )
+    buttons.add_class("cl-scale")
+    return buttons
+
+
+class FelizParticipant(W.VBox):
+    """One row per touchpoint (entering / leaving faces), saved on every click, and the own chart."""
+
+    def __init__(self, store: Store, room: Room, participant: Participant, tr: Translator):
+        super().__init__()
+        self.add_class("cl-feliz")
+        self.store, self.room, self.participant, self.tr = store, room, participant, tr
+        self.journey = touchpoints(room.industry, tr.lang)
+        self.notice = Notice()
+        self.saved = html("", "cl-saved")
+        self.net = html("", "cl-net")
+        self._loading = False
+        self.enter: dict[str, W.ToggleButtons] = {}
+        self.leave: dict[str, W.ToggleButtons] = {}
+        rows = []
+        for tp in self.journey:
+            self.enter[tp.id] = _scale(tr, tr("feliz.enter"))
+            self.leave[tp.id] = _scale(tr, tr("feliz.leave"))
+            for w in (self.enter[tp.id], self.leave[tp.id]):
+                w.observe(lambda ch, tp_id=tp.id: self._changed(tp_id), "value")
+            label = html(
+                f'<div class="cl-tp-name">{esc(tp.name)}</div><div class="cl-tp-hint">{esc(tp.hint)}</div>'
+            )
+            row = W.VBox([label, W.HBox([self.enter[tp.id], self.leave[tp.id]], layout=W.Layout(flex_flow="row wrap"))])
+            row.add_class("cl-row")
+            rows.append(row)
+        self.figure = go.FigureWidget(self._figure())
+        self.children = [
+            html(f"<h2>{esc(tr('feliz.title'))}</h2><p>{esc(tr('feliz.intro'))}</p>"),
+            html(f"<p class='cl-tp-hint'>{esc(tr('feliz.scale_help'))}</p>"),
+            card(*rows),
+            self.notice,
+            self.saved,
+            card(html(f"<h2>{esc(tr('feliz.own_chart'))}</h2>"), self.net, self.figure),
+        ]
+        self.load()
+
+    # -- state ----------------------------------------------------------------------------------
+    def _own(self):
+        return self.store.responses(self.room.id, feliz.EXERCISE, participant_id=self.participant.id)
+
+    def load(self) -> None:
+        """Show the answers already saved (rejoining, reload, another tab)."""
+        df = self._own()
+        self._loading = True
+        try:
+            for rec in df.itertuples(index=False):
+                if rec.item in self.enter and isinstance(rec.value, dict):
+                    self.enter[rec.item].value = rec.value.get("enter")
+                    self.leave[rec.item].value = rec.value.get("leave")
+        finally:
+            self._loading = False
+        self._redraw(df)
+
+    def _changed(self, tp_id: str) -> None:
+        if self._loading:
+            return
+        try:
+            value = feliz.answer(self.enter[tp_id].value, self.leave[tp_id].value)
+            self.store.save_response(self.participant, feliz.EXERCISE, tp_id, value)
+        except feliz.RatingError:
+            self.notice.show("error", self.tr(feliz.RatingError.key))
+            return
+        except StoreError as exc:
+            self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+            return
+        self.notice.clear()
+        name = next(tp.name for tp in self.journey if tp.id == tp_id)
+        self.saved.value = esc("✓ " + self.tr("feliz.saved", touchpoint=name))
+        self._redraw()
+
+    def set_enabled(self, enabled: bool) -> None:
+        for w in list(self.enter.values()) + list(self.leave.values()):
+            w.disabled = not enabled
+
+    # -- chart ----------------------------------------------------------------------------------
+    def _figure(self, df=None):
+        df = self._own() if df is None else df
+        self.summary = feliz.summarize(df, self.journey)
+        return happiness_dumbbell(self.summary, self.tr)
+
+    def _redraw(self, df=None) -> None:
+        copy_figure(self.figure, self._figure(df))
+        total, count = feliz.net_change(self.summary)
+        if count == 0:
+            self.net.value = esc(self.tr("feliz.net_none"))
+        else:
+            key = "feliz.net_up" if total > 0 else ("feliz.net_down" if total < 0 else "feliz.net_flat")
+            self.net.value = f"<span class='cl-big-number'>{total:+.0f}</span> " + esc(
+                self.tr(key, count=count)
+            )
+
+
+class FelizFacilitator(W.VBox):
+    """The room's aggregated before/after chart, redrawn in place on every change."""
+
+    def __init__(self, store: Store, room: Room, tr: Translator):
+        super().__init__()
+        self.store, self.room, self.tr = store, room, tr
+        self.journey = touchpoints(room.industry, tr.lang)
+        self.status = html("", "cl-people")
+        self.alerts = html("")
+        self.figure = go.FigureWidget(self._figure())
+        self.children = [
+            html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
+            self.status,
+            self.figure,
+            self.alerts,
+        ]
+        self.refresh()
+
+    def _figure(self):
+        df = self.store.responses(self.room.id, feliz.EXERCISE)
+        self.summary = feliz.summarize(df, self.journey)
+        self.done = int(feliz.completed(df, self.journey).sum())
+        self.answering = int(df["participant_id"].nunique()) if not df.empty else 0
+        return happiness_dumbbell(self.summary, self.tr, title=self.tr("feliz.room_chart"), spread=True)
+
+    def refresh(self) -> None:
+        copy_figure(self.figure, self._figure())
+        self.status.value = esc(self.tr("feliz.progress", answering=self.answering, done=self.done))
+        worse = self.summary[self.summary["worse"]]
+        if worse.empty:
+            self.alerts.value = ""
+        else:
+            items = "".join(
+                f"<li><b>{esc(r.label)}</b>: {r.enter_mean:.1f} → {r.leave_mean:.1f}</li>"
+                for r in worse.itertuples(index=False)
+            )
+            self.alerts.value = (
+                f"<div class='cl-notice cl-notice-error'>{esc(self.tr('feliz.worse_title'))}<ul>{items}</ul></div>"
+            )

@@ -1,0 +1,72 @@
+"""The live refresh: poll one cheap integer (the room's version) and redraw only when it changed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Callable
+
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+
+class RoomWatcher:
+    """Calls every subscriber whenever the room's version changes; runs as a task on the kernel's loop.
+
+    Also calls ``tick`` subscribers every ``tick_every`` seconds (heartbeats, countdowns).
+    """
+
+    def __init__(self, store: Store, room_id: int, interval: float = 0.5):
+        self.store = store
+        self.room_id = room_id
+        self.interval = interval
+        self._on_change: list[Callable[[], None]] = []
+        self._on_tick: list[tuple[float, Callable[[], None]]] = []
+        self._task: asyncio.Task | None = None
+        self.version: int | None = None
+
+    def subscribe(self, fn: Callable[[], None]) -> None:
+        self._on_change.append(fn)
+
+    def every(self, seconds: float, fn: Callable[[], None]) -> None:
+        self._on_tick.append((seconds, fn))
+
+    def check(self) -> bool:
+        """Poll once; notify and return True when the room changed since the last poll."""
+        version = self.store.room_version(self.room_id)
+        if version == self.version:
+            return False
+        self.version = version
+        for fn in list(self._on_change):
+            try:
+                fn()
+            except Exception:  # a broken view must not stop the others from refreshing
+                log.exception("live refresh failed")
+        return True
+
+    async def _run(self) -> None:
+        elapsed = 0.0
+        while True:
+            try:
+                self.check()
+            except Exception:
+                log.exception("room poll failed")
+            await asyncio.sleep(self.interval)
+            elapsed += self.interval
+            for seconds, fn in self._on_tick:
+                if elapsed % seconds < self.interval:
+                    try:
+                        fn()
+                    except Exception:
+                        log.exception("tick failed")
+
+    def start(self) -> "RoomWatcher":
+        if self._task is None:
+            self._task = asyncio.get_event_loop().create_task(self._run())
+        return self
+
+    def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None

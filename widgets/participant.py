@@ -1,0 +1,154 @@
+"""The participant's side of every workshop: join a room (or come back to it), then do the exercise."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from . import exercises
+from .browser import BrowserBridge
+from .i18n import Translator
+from .live import RoomWatcher
+from .page import Page
+from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
+from .text import esc
+from .ui import Notice, card, html
+
+HEARTBEAT_SECONDS = 20
+
+
+class JoinForm(W.VBox):
+    """Room code, display name and team. Calls ``on_joined(room, participant, token)`` on success."""
+
+    def __init__(self, store: Store, tr: Translator, on_joined, code: str = "", session_id: str = ""):
+        super().__init__()
+        self.store, self.tr, self.on_joined, self.session_id = store, tr, on_joined, session_id
+        wide = W.Layout(width="100%", max_width="420px")
+        self.code = W.Text(value=code, placeholder=tr("join.code_placeholder"), description=tr("join.code"),
+                           style={"description_width": "120px"}, layout=wide)
+        self.name = W.Text(placeholder=tr("join.name_placeholder"), description=tr("join.name"),
+                           style={"description_width": "120px"}, layout=wide)
+        self.team = W.Combobox(placeholder=tr("join.team_placeholder"), description=tr("join.team"),
+                               options=[], ensure_option=False,
+                               style={"description_width": "120px"}, layout=wide)
+        self.button = W.Button(description=tr("join.button"), button_style="primary", icon="sign-in")
+        self.notice = Notice()
+        self.button.on_click(lambda _b: self.submit())
+        self.code.observe(lambda _c: self._load_teams(), "value")
+        self._load_teams()
+        self.children = [
+            html(f"<h2>{esc(tr('join.title'))}</h2><p>{esc(tr('join.intro'))}</p>"),
+            self.code, self.name, self.team, self.button, self.notice,
+        ]
+
+    def _load_teams(self) -> None:
+        room = self.store.room_by_code(self.code.value)
+        if room is None:
+            self.team.options = []
+            return
+        teams = sorted(set(self.store.participants(room.id)["team"]), key=str.casefold)
+        self.team.options = teams
+
+    def submit(self) -> None:
+        """Join with what is typed; every refusal leaves the fields as they are."""
+        code = normalize_code(self.code.value)
+        if not self.code.value.strip():
+            return self.notice.show("error", self.tr("join.code_empty"))
+        if code is None:
+            return self.notice.show("error", self.tr("join.code_malformed"))
+        room = self.store.room_by_code(code)
+        if room is None:
+            return self.notice.show("error", self.tr("join.unknown_room", code=code))
+        tr = Translator(room.lang)
+        try:
+            participant, token = self.store.join(room, self.name.value, self.team.value, self.session_id)
+        except StoreError as exc:
+            return self.notice.show("error", tr(exc.key, **exc.kwargs))
+        self.notice.clear()
+        self.on_joined(room, participant, token)
+
+
+class ParticipantApp(W.VBox):
+    """Everything a participant sees: the join form, then the exercise, kept live."""
+
+    def __init__(self, store: Store, page: Page, exercise: str | None = None):
+        super().__init__()
+        self.add_class("cl-app")
+        self.store, self.page = store, page
+        self.exercise = exercises.get(exercise or page.get("exercise"))
+        self.session_id = new_secret()
+        self.bridge = BrowserBridge()
+        self.tr = Translator(page.get("lang"))
+        self.notice = Notice()
+        self.header = html("")
+        self.body = W.VBox()
+        self.room: Room | None = None
+        self.participant: Participant | None = None
+        self.view = None
+        self.watcher: RoomWatcher | None = None
+        self.children = [self.bridge, self.header, self.notice, self.body]
+        self.start()
+
+    def start(self) -> None:
+        raw_code = self.page.get("room")
+        token = self.page.get("me")
+        room = self.store.room_by_code(raw_code) if raw_code else None
+        if raw_code and room is None:
+            key = "join.code_malformed" if normalize_code(raw_code) is None else "join.unknown_room"
+            self.notice.show("error", self.tr(key, code=raw_code.strip().upper()[:12]))
+        if room is not None:
+            self.tr = Translator(room.lang)
+            if token:
+                participant = self.store.participant_by_token(room, token)
+                if participant is not None:
+                    return self.enter(room, participant, token)
+                self.notice.show("error", self.tr("join.token_unknown"))
+        self.form = JoinForm(self.store, self.tr, self.enter, code=room.code if room else "",
+                             session_id=self.session_id)
+        self.body.children = [card(self.form)]
+
+    def enter(self, room: Room, participant: Participant, token: str) -> None:
+        """Show the exercise for a joined participant and start following the room live."""
+        self.room, self.participant = room, participant
+        self.tr = Translator(room.lang)
+        self.bridge.query = f"?room={room.code}&me={token}"
+        other_tab = self.store.claim_session(participant, self.session_id)
+        self.header.value = (
+            f"<h1>{esc(self.tr('participant.hello', name=participant.name))}</h1>"
+            f"<p>{esc(self.tr('participant.where', room=room.name, team=participant.team))}</p>"
+            f"<p class='cl-tp-hint'>{esc(self.tr('participant.bookmark'))}</p>"
+        )
+        if other_tab:
+            self.notice.show("info", self.tr("participant.other_tab_here"))
+        else:
+            self.notice.clear()
+        self.view = self.exercise.participant(self.store, room, participant, self.tr)
+        self.body.children = [self.view]
+        self.watcher = RoomWatcher(self.store, room.id)
+        self.watcher.version = self.store.room_version(room.id)
+        self.watcher.subscribe(self.on_room_change)
+        self.watcher.every(HEARTBEAT_SECONDS, self.heartbeat)
+        self.watcher.start()
+        if not room.is_open:
+            self.on_room_change()
+
+    def on_room_change(self) -> None:
+        room = self.store.room(self.room.id)
+        if room is None:
+            return
+        self.room = room
+        if not room.is_open:
+            self.view.set_enabled(False)
+            self.notice.show("info", self.tr("participant.room_closed"))
+            return
+        if self.store.active_session(self.participant.id) != self.session_id:
+            self.view.set_enabled(False)
+            self.notice.show("info", self.tr("participant.moved_to_other_tab"))
+            if self.watcher:
+                self.watcher.stop()
+            return
+        if self.notice.kind == "info" and self.notice.message == self.tr("participant.room_closed"):
+            self.notice.clear()
+        self.view.set_enabled(True)
+
+    def heartbeat(self) -> None:
+        self.store.touch(self.participant.id, self.session_id)

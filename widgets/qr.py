@@ -1,0 +1,10 @@
+"""QR codes for join links (segno: pure Python, no image libraries)."""
+
+from __future__ import annotations
+
+import segno
+
+
+def qr_svg(url: str, scale: int = 8) -> str:
+    """An inline ``<svg>`` of ``url``'s QR code, dark on white, with a quiet zone."""
+    return segno.make(url, error="m").svg_inline(scale=scale, dark="#111111", light="#ffffff", border=2)

@@ -1,0 +1,552 @@
+"""The only module that talks SQL: rooms, participants, responses and the schema version.
+
+SQLAlchemy Core over SQLite by default (WAL, busy timeout, ``BEGIN IMMEDIATE`` for writes) or any URL
+in ``$CLIENTELITIS_DB_URL`` (PostgreSQL with the same code). Every write to a room bumps
+``rooms.version`` in the same transaction, so live views poll one cheap integer to know when to redraw.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from . import config
+from .text import clean_label
+
+SCHEMA_VERSION = 1
+
+#: Room codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read off a projector.
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+CODE_LENGTH = 6
+
+metadata = sa.MetaData()
+
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+rooms = sa.Table(
+    "rooms",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("industry", sa.String(64), nullable=False),
+    sa.Column("lang", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False, default="open"),
+    sa.Column("facilitator_key_hash", sa.String(64), nullable=False),
+    sa.Column("expected_size", sa.Integer, nullable=False, default=40),
+    sa.Column("is_demo", sa.Boolean, nullable=False, default=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=0),
+    sa.Column("state", sa.Text, nullable=False, default="{}"),
+)
+
+participants = sa.Table(
+    "participants",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room_id", sa.Integer, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("name_key", sa.Text, nullable=False),
+    sa.Column("team", sa.Text, nullable=False),
+    sa.Column("joined_at", sa.Float, nullable=False),
+    sa.Column("last_seen", sa.Float, nullable=False),
+    sa.Column("session_id", sa.String(64), nullable=False, default=""),
+    sa.UniqueConstraint("room_id", "name_key", name="uq_participant_name"),
+)
+
+responses = sa.Table(
+    "responses",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room_id", sa.Integer, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    sa.Column(
+        "participant_id", sa.Integer, sa.ForeignKey("participants.id", ondelete="CASCADE"), nullable=False
+    ),
+    sa.Column("exercise", sa.String(64), nullable=False),
+    sa.Column("item", sa.String(128), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.UniqueConstraint("room_id", "participant_id", "exercise", "item", name="uq_response"),
+)
+sa.Index("ix_responses_room_exercise", responses.c.room_id, responses.c.exercise)
+sa.Index("ix_participants_room", participants.c.room_id)
+
+
+class StoreError(Exception):
+    """A refusal the participant should read: ``key`` names a message in the i18n catalog."""
+
+    def __init__(self, key: str, **kwargs: Any):
+        super().__init__(key)
+        self.key = key
+        self.kwargs = kwargs
+
+
+@dataclass(frozen=True)
+class Room:
+    id: int
+    code: str
+    name: str
+    industry: str
+    lang: str
+    status: str
+    expected_size: int
+    created_at: float
+    version: int
+    is_demo: bool = False
+    state: dict = field(default_factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True)
+class Participant:
+    id: int
+    room_id: int
+    name: str
+    team: str
+    joined_at: float
+    session_id: str = ""
+
+
+def new_secret() -> str:
+    """A random 128-bit secret, URL-safe."""
+    return secrets.token_urlsafe(16)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def new_room_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(raw: str | None) -> str | None:
+    """Upper-case a typed code and drop spaces and dashes; ``None`` when it cannot be a room code."""
+    if raw is None:
+        return None
+    code = "".join(ch for ch in str(raw).upper() if ch not in " -_\t")
+    if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def _room_from_row(row: Any) -> Room:
+    m = row._mapping
+    return Room(
+        id=m["id"],
+        code=m["code"],
+        name=m["name"],
+        industry=m["industry"],
+        lang=m["lang"],
+        status=m["status"],
+        expected_size=m["expected_size"],
+        created_at=m["created_at"],
+        version=m["version"],
+        is_demo=bool(m["is_demo"]),
+        state=json.loads(m["state"] or "{}"),
+    )
+
+
+def _participant_from_row(row: Any) -> Participant:
+    m = row._mapping
+    return Participant(
+        id=m["id"],
+        room_id=m["room_id"],
+        name=m["name"],
+        team=m["team"],
+        joined_at=m["joined_at"],
+        session_id=m["session_id"],
+    )
+
+
+def _insert_for(conn: sa.Connection):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _make_engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every test
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            immediate = conn.get_execution_options().get("clientelitis_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+class Store:
+    """All persistence for rooms, participants and responses."""
+
+    def __init__(self, url: str | None = None, *, retries: int = 5):
+        self.url = url or config.database_url()
+        self.engine = _make_engine(self.url)
+        self._writer = self.engine.execution_options(clientelitis_write=True)
+        self.retries = retries
+        #: Called with the attempt number when a write waits for a locked database.
+        self.on_retry: Callable[[int], None] | None = None
+        self._migrate()
+
+    # -- schema -------------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        with self._write() as conn:
+            metadata.create_all(conn, checkfirst=True)
+            found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+            if found is None:
+                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+                return
+            version = int(found)
+            while version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                version += 1
+                conn.execute(
+                    meta.update().where(meta.c.key == "schema_version").values(value=str(version))
+                )
+
+    def schema_version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar())
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions -------------------------------------------------------------------------------
+    def _write(self):
+        return self._writer.begin()
+
+    def _retrying(self, fn: Callable[[sa.Connection], Any]) -> Any:
+        """Run ``fn`` in a write transaction, retrying while another writer holds the database."""
+        delay = 0.05
+        for attempt in range(1, self.retries + 2):
+            try:
+                with self._write() as conn:
+                    return fn(conn)
+            except OperationalError as exc:
+                if "locked" not in str(exc).lower() or attempt > self.retries:
+                    raise StoreError("error.db_busy") from exc
+                if self.on_retry:
+                    self.on_retry(attempt)
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _bump(conn: sa.Connection, room_id: int) -> None:
+        conn.execute(rooms.update().where(rooms.c.id == room_id).values(version=rooms.c.version + 1))
+
+    # -- rooms --------------------------------------------------------------------------------------
+    def create_room(
+        self,
+        name: str,
+        industry: str,
+        lang: str = "es",
+        *,
+        expected_size: int = 40,
+        is_demo: bool = False,
+        state: dict | None = None,
+    ) -> tuple[Room, str]:
+        """Create a room; returns it and the facilitator key (shown once, stored only hashed)."""
+        name = clean_label(name, max_len=80)
+        if not name:
+            raise StoreError("room.name_empty")
+        key = new_secret()
+        for _ in range(20):
+            code = new_room_code()
+            try:
+                room_id = self._retrying(
+                    lambda conn: conn.execute(
+                        rooms.insert().values(
+                            code=code,
+                            name=name,
+                            industry=industry,
+                            lang=lang,
+                            status="open",
+                            facilitator_key_hash=hash_secret(key),
+                            expected_size=int(expected_size),
+                            is_demo=is_demo,
+                            created_at=time.time(),
+                            version=0,
+                            state=json.dumps(state or {}, ensure_ascii=False),
+                        )
+                    ).inserted_primary_key[0]
+                )
+            except IntegrityError:
+                continue  # code collision: draw again
+            return self.room(room_id), key
+        raise StoreError("error.db_busy")
+
+    def room(self, room_id: int) -> Room | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(rooms).where(rooms.c.id == room_id)).first()
+        return _room_from_row(row) if row else None
+
+    def room_by_code(self, code: str | None) -> Room | None:
+        code = normalize_code(code)
+        if code is None:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(rooms).where(rooms.c.code == code)).first()
+        return _room_from_row(row) if row else None
+
+    def list_rooms(self, include_archived: bool = False) -> list[Room]:
+        q = sa.select(rooms).order_by(rooms.c.created_at.desc())
+        if not include_archived:
+            q = q.where(rooms.c.status != "archived")
+        with self.engine.connect() as conn:
+            return [_room_from_row(r) for r in conn.execute(q)]
+
+    def check_facilitator_key(self, room: Room, key: str | None) -> bool:
+        if not key:
+            return False
+        with self.engine.connect() as conn:
+            stored = conn.execute(
+                sa.select(rooms.c.facilitator_key_hash).where(rooms.c.id == room.id)
+            ).scalar()
+        return stored is not None and hmac.compare_digest(stored, hash_secret(key))
+
+    def set_room_status(self, room_id: int, status: str) -> None:
+        if status not in ("open", "closed", "archived"):
+            raise ValueError(status)
+
+        def tx(conn):
+            conn.execute(rooms.update().where(rooms.c.id == room_id).values(status=status))
+            self._bump(conn, room_id)
+
+        self._retrying(tx)
+
+    def update_room_state(self, room_id: int, **changes: Any) -> Room:
+        """Merge ``changes`` into the room's JSON state (agenda, open phase, timers...)."""
+
+        def tx(conn):
+            raw = conn.execute(sa.select(rooms.c.state).where(rooms.c.id == room_id)).scalar()
+            state = json.loads(raw or "{}")
+            state.update(changes)
+            conn.execute(
+                rooms.update()
+                .where(rooms.c.id == room_id)
+                .values(state=json.dumps(state, ensure_ascii=False))
+            )
+            self._bump(conn, room_id)
+
+        self._retrying(tx)
+        return self.room(room_id)
+
+    def delete_room(self, room_id: int) -> None:
+        def tx(conn):
+            conn.execute(responses.delete().where(responses.c.room_id == room_id))
+            conn.execute(participants.delete().where(participants.c.room_id == room_id))
+            conn.execute(rooms.delete().where(rooms.c.id == room_id))
+
+        self._retrying(tx)
+
+    def room_version(self, room_id: int) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(rooms.c.version).where(rooms.c.id == room_id)).scalar() or 0)
+
+    # -- participants -------------------------------------------------------------------------------
+    def join(self, room: Room, name: str, team: str, session_id: str = "") -> tuple[Participant, str]:
+        """Add a participant to an open room; returns them and their personal token."""
+        current = self.room(room.id)
+        if current is None:
+            raise StoreError("join.unknown_room")
+        if not current.is_open:
+            raise StoreError("join.room_closed", room=current.name)
+        name = clean_label(name, max_len=40)
+        team = clean_label(team, max_len=40)
+        if not name:
+            raise StoreError("join.name_empty")
+        if not team:
+            raise StoreError("join.team_empty")
+        token = new_secret()
+        now = time.time()
+
+        def tx(conn):
+            pid = conn.execute(
+                participants.insert().values(
+                    room_id=room.id,
+                    token_hash=hash_secret(token),
+                    name=name,
+                    name_key=name.casefold(),
+                    team=team,
+                    joined_at=now,
+                    last_seen=now,
+                    session_id=session_id,
+                )
+            ).inserted_primary_key[0]
+            self._bump(conn, room.id)
+            return pid
+
+        try:
+            pid = self._retrying(tx)
+        except IntegrityError as exc:
+            raise StoreError("join.name_taken", name=name) from exc
+        return Participant(pid, room.id, name, team, now, session_id), token
+
+    def participant_by_token(self, room: Room, token: str | None) -> Participant | None:
+        if not token:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(participants).where(
+                    participants.c.room_id == room.id, participants.c.token_hash == hash_secret(token)
+                )
+            ).first()
+        return _participant_from_row(row) if row else None
+
+    def claim_session(self, participant: Participant, session_id: str) -> bool:
+        """Make ``session_id`` (one browser tab) the participant's active one.
+
+        Returns True when another tab had been active in the last 60 seconds.
+        """
+        now = time.time()
+
+        def tx(conn):
+            row = conn.execute(
+                sa.select(participants.c.session_id, participants.c.last_seen).where(
+                    participants.c.id == participant.id
+                )
+            ).first()
+            other = bool(row and row.session_id and row.session_id != session_id and now - row.last_seen < 60)
+            conn.execute(
+                participants.update()
+                .where(participants.c.id == participant.id)
+                .values(session_id=session_id, last_seen=now)
+            )
+            self._bump(conn, participant.room_id)
+            return other
+
+        return self._retrying(tx)
+
+    def touch(self, participant_id: int, session_id: str) -> None:
+        """Heartbeat of the active tab (no room version bump: nothing visible changed)."""
+        self._retrying(
+            lambda conn: conn.execute(
+                participants.update()
+                .where(participants.c.id == participant_id, participants.c.session_id == session_id)
+                .values(last_seen=time.time())
+            )
+        )
+
+    def active_session(self, participant_id: int) -> str:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    sa.select(participants.c.session_id).where(participants.c.id == participant_id)
+                ).scalar()
+                or ""
+            )
+
+    def participants(self, room_id: int) -> pd.DataFrame:
+        q = (
+            sa.select(
+                participants.c.id, participants.c.name, participants.c.team, participants.c.joined_at
+            )
+            .where(participants.c.room_id == room_id)
+            .order_by(participants.c.joined_at)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        return pd.DataFrame(rows, columns=["id", "name", "team", "joined_at"])
+
+    # -- responses ----------------------------------------------------------------------------------
+    def save_response(
+        self, participant: Participant, exercise: str, item: str, value: Any
+    ) -> None:
+        """Insert or replace one answer (``value`` is any JSON-serialisable object)."""
+        payload = json.dumps(value, ensure_ascii=False)
+        now = time.time()
+
+        def tx(conn):
+            status = conn.execute(sa.select(rooms.c.status).where(rooms.c.id == participant.room_id)).scalar()
+            if status != "open":
+                raise StoreError("join.room_closed", room="")
+            insert = _insert_for(conn)
+            stmt = insert(responses).values(
+                room_id=participant.room_id,
+                participant_id=participant.id,
+                exercise=exercise,
+                item=item,
+                value=payload,
+                updated_at=now,
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["room_id", "participant_id", "exercise", "item"],
+                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
+            )
+            conn.execute(stmt)
+            conn.execute(
+                participants.update().where(participants.c.id == participant.id).values(last_seen=now)
+            )
+            self._bump(conn, participant.room_id)
+
+        self._retrying(tx)
+
+    def responses(
+        self, room_id: int, exercise: str | None = None, participant_id: int | None = None
+    ) -> pd.DataFrame:
+        """Answers of a room as a DataFrame: participant_id, name, team, exercise, item, value, updated_at."""
+        q = (
+            sa.select(
+                responses.c.participant_id,
+                participants.c.name,
+                participants.c.team,
+                responses.c.exercise,
+                responses.c.item,
+                responses.c.value,
+                responses.c.updated_at,
+            )
+            .join(participants, participants.c.id == responses.c.participant_id)
+            .where(responses.c.room_id == room_id)
+            .order_by(responses.c.id)
+        )
+        if exercise is not None:
+            q = q.where(responses.c.exercise == exercise)
+        if participant_id is not None:
+            q = q.where(responses.c.participant_id == participant_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        df = pd.DataFrame(
+            rows, columns=["participant_id", "name", "team", "exercise", "item", "value", "updated_at"]
+        )
+        df["value"] = [json.loads(v) for v in df["value"]]
+        return df
+
+
+#: ``MIGRATIONS[n]`` upgrades a database from schema version n to n + 1.
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}

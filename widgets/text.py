@@ -1,0 +1,40 @@
+"""Cleaning what people type, and making it inert wherever it is shown or exported."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_label(raw: object, max_len: int = 80) -> str:
+    """A one-line label: control characters dropped, whitespace collapsed, trimmed to ``max_len``."""
+    if raw is None:
+        return ""
+    text = "".join(
+        ch for ch in str(raw) if ch in " \t\n" or unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co")
+    )
+    text = _SPACES.sub(" ", text).strip()
+    return text[:max_len].strip()
+
+
+def esc(raw: object) -> str:
+    """Escape text for an ``ipywidgets.HTML`` value: tags inert and no MathJax ``$`` maths."""
+    return html.escape(str(raw), quote=True).replace("$", "&#36;")
+
+
+def plot_text(raw: object) -> str:
+    """Escape text for a Plotly label (Plotly renders a few tags and MathJax between ``$``)."""
+    return html.escape(str(raw), quote=False).replace("$", "&#36;")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_safe(value: object) -> object:
+    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

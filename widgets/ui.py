@@ -1,0 +1,81 @@
+"""Small shared building blocks for the apps: page style, headings and status messages."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .text import esc
+
+CSS = """
+<style>
+:root { --cl-blue:#0072B2; --cl-verm:#D55E00; --cl-green:#009E73; --cl-ink:#1d1d1f; }
+body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
+.cl-app { max-width: 1100px; margin: 0 auto; gap: 12px; }
+.cl-app h1 { font-size: 2rem; margin: .2em 0; }
+.cl-app h2 { font-size: 1.5rem; margin: .4em 0 .2em; }
+.cl-card { border: 1px solid #d9d9d9; border-radius: 12px; padding: 14px 18px; background: #fff; }
+.cl-notice { padding: 10px 14px; border-radius: 8px; font-size: 1.05rem; }
+.cl-notice-info { background: #eef5fb; border-left: 6px solid var(--cl-blue); }
+.cl-notice-ok { background: #e9f7f2; border-left: 6px solid var(--cl-green); }
+.cl-notice-error { background: #fdf0e8; border-left: 6px solid var(--cl-verm); font-weight: 600; }
+.cl-notice-empty { display: none; }
+.cl-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 3.2rem; letter-spacing: .18em;
+           font-weight: 800; }
+.cl-secret { font-family: ui-monospace, monospace; word-break: break-all; background:#fff8e1; padding:6px; }
+.cl-link { font-family: ui-monospace, monospace; word-break: break-all; font-size: 1.1rem; }
+.cl-tp-name { font-weight: 700; font-size: 1.15rem; }
+.cl-tp-hint { color: #555; font-size: .95rem; }
+.cl-row { border-bottom: 1px solid #eee; padding: 8px 0; align-items: center; flex-wrap: wrap; gap: 8px; }
+.cl-scale .widget-toggle-button { font-size: 1.4rem; min-width: 46px; }
+.cl-big-number { font-size: 2.6rem; font-weight: 800; }
+.cl-people { font-size: 1.1rem; }
+.cl-app .widget-button { font-size: 1.05rem; min-height: 40px; }
+.cl-app .widget-text input, .cl-app .widget-dropdown select { font-size: 1.05rem; min-height: 38px; }
+.cl-app .widget-label { font-size: 1.05rem; }
+</style>
+"""
+
+
+def style() -> W.HTML:
+    return W.HTML(CSS)
+
+
+def html(markup: str, *classes: str) -> W.HTML:
+    w = W.HTML(markup)
+    for c in classes:
+        w.add_class(c)
+    return w
+
+
+def heading(text: str, level: int = 1) -> W.HTML:
+    return W.HTML(f"<h{level}>{esc(text)}</h{level}>")
+
+
+class Notice(W.HTML):
+    """A one-line message box: ``show("error", text)``; ``clear()`` hides it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.kind = ""
+        self.message = ""
+        self.add_class("cl-notice")
+        self.clear()
+
+    def show(self, kind: str, text: str) -> None:
+        for k in ("info", "ok", "error", "empty"):
+            self.remove_class(f"cl-notice-{k}")
+        self.add_class(f"cl-notice-{kind}")
+        self.kind = kind
+        self.message = text
+        self.value = esc(text)
+
+    def clear(self) -> None:
+        self.show("empty", "")
+        self.kind = ""
+
+
+
+def card(*children: W.Widget, **layout) -> W.VBox:
+    box = W.VBox(list(children), layout=W.Layout(**layout))
+    box.add_class("cl-card")
+    return box

@@ -1,0 +1,103 @@
+"""The welcome app: a participant joins a room; a facilitator creates one and gets its links."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .i18n import LANGUAGES, Translator
+from .journeys import industries
+from .page import Page
+from .participant import ParticipantApp
+from .qr import qr_svg
+from .store import Store, StoreError
+from .text import esc
+from .ui import Notice, card, html
+
+PARTICIPANT_NOTEBOOK = "00_bienvenida.ipynb"
+FACILITATOR_NOTEBOOK = "facilitador.ipynb"
+
+
+def join_link(page: Page, code: str) -> str:
+    return page.link(PARTICIPANT_NOTEBOOK, room=code)
+
+
+def facilitator_link(page: Page, code: str, key: str) -> str:
+    return page.link(FACILITATOR_NOTEBOOK, room=code, key=key)
+
+
+class CreateRoomForm(W.VBox):
+    """Room name, industry template, language and expected size; shows the links once created."""
+
+    def __init__(self, store: Store, page: Page, tr: Translator):
+        super().__init__()
+        self.store, self.page, self.tr = store, page, tr
+        wide = W.Layout(width="100%", max_width="460px")
+        st = {"description_width": "140px"}
+        self.name = W.Text(description=tr("create.name"), placeholder=tr("create.name_placeholder"),
+                           style=st, layout=wide)
+        self.industry = W.Dropdown(description=tr("create.industry"), options=industries(tr.lang),
+                                   value="restaurant", style=st, layout=wide)
+        self.lang = W.ToggleButtons(description=tr("create.lang"),
+                                    options=[(tr(f"lang.{code}"), code) for code in LANGUAGES],
+                                    value=tr.lang, style=st)
+        self.size = W.BoundedIntText(description=tr("create.size"), value=40, min=2, max=500, style=st,
+                                     layout=W.Layout(width="260px"))
+        self.button = W.Button(description=tr("create.button"), button_style="success", icon="plus")
+        self.notice = Notice()
+        self.result = W.VBox()
+        self.button.on_click(lambda _b: self.submit())
+        self.room = None
+        self.key = ""
+        self.children = [
+            html(f"<h2>{esc(tr('create.title'))}</h2><p>{esc(tr('create.intro'))}</p>"),
+            self.name, self.industry, self.lang, self.size, self.button, self.notice, self.result,
+        ]
+
+    def submit(self) -> None:
+        try:
+            room, key = self.store.create_room(self.name.value, self.industry.value, self.lang.value,
+                                               expected_size=self.size.value)
+        except StoreError as exc:
+            return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+        self.room, self.key = room, key
+        self.notice.show("ok", self.tr("create.done", room=room.name))
+        join = join_link(self.page, room.code)
+        console = facilitator_link(self.page, room.code, key)
+        self.result.children = [
+            html(
+                f"<div class='cl-card'><p>{esc(self.tr('create.code_label'))}</p>"
+                f"<div class='cl-code'>{esc(room.code)}</div>"
+                f"<div class='cl-qr'>{qr_svg(join)}</div>"
+                f"<p>{esc(self.tr('create.join_link'))}<br><a class='cl-link cl-join-link' href='{esc(join)}' "
+                f"target='_blank'>{esc(join)}</a></p>"
+                f"<p><b>{esc(self.tr('create.console_link'))}</b><br>"
+                f"<a class='cl-secret cl-console-link' href='{esc(console)}' target='_blank'>{esc(console)}</a></p>"
+                f"<p class='cl-tp-hint'>{esc(self.tr('create.keep_secret'))}</p></div>"
+            )
+        ]
+
+
+class WelcomeApp(W.VBox):
+    """Landing page. With ``?room=CODE`` it goes straight to the participant's join form."""
+
+    def __init__(self, store: Store, page: Page):
+        super().__init__()
+        self.add_class("cl-app")
+        self.store, self.page = store, page
+        self.tr = Translator(page.get("lang"))
+        self.participant = ParticipantApp(store, page)
+        if page.get("room"):
+            self.creator = None
+            self.children = [self.participant]
+            return
+        self.creator = CreateRoomForm(store, page, self.tr)
+        tr = self.tr
+        self.children = [
+            html(
+                f"<h1>Clientelitis</h1><p class='cl-people'>{esc(tr('welcome.tagline'))}</p>"
+                f"<blockquote>“{esc(tr('welcome.quote'))}” — Sergio Flores</blockquote>"
+            ),
+            self.participant,
+            card(self.creator),
+            html(f"<p class='cl-tp-hint'>{esc(tr('welcome.language_hint'))}</p>"),
+        ]
