@@ -49,10 +49,12 @@ class FacilitatorApp(W.VBox):
             ),
         )
         people_card = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.count, self.people)
+        cards = W.HBox([join_card, people_card], layout=W.Layout(flex_flow="row wrap"))
+        cards.add_class("cl-cards")
         self.children = [
             html(f"<h1>{esc(room.name)}</h1>"),
             self.notice,
-            W.HBox([join_card, people_card], layout=W.Layout(flex_flow="row wrap", gap="16px")),
+            cards,
             *[card(p) for p in self.panels],
             card(self.toggle),
         ]

@@ -15,7 +15,7 @@ from .journeys import Touchpoint
 EXERCISE = "feliz"
 SCALE = (1, 2, 3, 4, 5)
 #: Faces shown for each point of the scale (the scale's meaning is in the i18n catalog).
-FACES = {1: "😡", 2: "🙁", 3: "😐", 4: "🙂", 5: "😍"}
+FACES = {1: "😡", 2: "😞", 3: "😐", 4: "😊", 5: "😍"}
 
 SUMMARY_COLUMNS = [
     "touchpoint",

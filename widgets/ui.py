@@ -10,10 +10,13 @@ CSS = """
 <style>
 :root { --cl-blue:#0072B2; --cl-verm:#D55E00; --cl-green:#009E73; --cl-ink:#1d1d1f; }
 body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
-.cl-app { max-width: 1100px; margin: 0 auto; gap: 12px; }
+.cl-app { max-width: 1100px; width: 100%; margin: 0 auto; gap: 12px; box-sizing: border-box; }
+.cl-app .widget-box { max-width: 100%; }
+.cl-app .widget-html-content { white-space: normal; line-height: 1.35; }
 .cl-app h1 { font-size: 2rem; margin: .2em 0; }
 .cl-app h2 { font-size: 1.5rem; margin: .4em 0 .2em; }
 .cl-card { border: 1px solid #d9d9d9; border-radius: 12px; padding: 14px 18px; background: #fff; }
+.cl-cards { gap: 16px; }
 .cl-notice { padding: 10px 14px; border-radius: 8px; font-size: 1.05rem; }
 .cl-notice-info { background: #eef5fb; border-left: 6px solid var(--cl-blue); }
 .cl-notice-ok { background: #e9f7f2; border-left: 6px solid var(--cl-green); }
@@ -25,8 +28,10 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-link { font-family: ui-monospace, monospace; word-break: break-all; font-size: 1.1rem; }
 .cl-tp-name { font-weight: 700; font-size: 1.15rem; }
 .cl-tp-hint { color: #555; font-size: .95rem; }
-.cl-row { border-bottom: 1px solid #eee; padding: 8px 0; align-items: center; flex-wrap: wrap; gap: 8px; }
+.cl-row { border-bottom: 1px solid #eee; padding: 8px 0; gap: 4px; }
+.cl-scale { width: auto !important; flex-wrap: wrap; margin-right: 18px; }
 .cl-scale .widget-toggle-button { font-size: 1.4rem; min-width: 46px; }
+.cl-scale .widget-toggle-button.mod-active { background: #0072B2; box-shadow: 0 0 0 3px #0072B2; }
 .cl-big-number { font-size: 2.6rem; font-weight: 800; }
 .cl-people { font-size: 1.1rem; }
 .cl-app .widget-button { font-size: 1.05rem; min-height: 40px; }

@@ -1,0 +1,82 @@
+"""Headless Chromium against the real Voila server: what a facilitator and a participant see and click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts"
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.browser
+def test_room_created_joined_rated_and_seen_live(voila_server, context):
+    # The facilitator creates a room in the welcome app.
+    welcome = context.new_page()
+    welcome.goto(voila_server.url("00_bienvenida.ipynb"))
+    welcome.get_by_placeholder("p. ej. Banco Norte, ola 1").fill("Restaurante Prueba")
+    welcome.get_by_role("button", name="Crear sala").click()
+    expect(welcome.get_by_text("Sala «Restaurante Prueba» creada.")).to_be_visible()
+    console_url = welcome.locator("a.cl-console-link").get_attribute("href")
+    join_url = welcome.locator("a.cl-join-link").get_attribute("href")
+    assert "key=" in console_url and "room=" in join_url and "key=" not in join_url
+    code = join_url.split("room=")[1]
+    expect(welcome.locator(".cl-code")).to_have_text(code)
+
+    # The facilitator projects the console.
+    console = context.new_page()
+    console.goto(console_url)
+    expect(console.get_by_text("Todavía no se ha unido nadie.")).to_be_visible()
+    expect(console.locator(".cl-qr svg")).to_be_visible()
+    console.evaluate("window.__sameDocument = 42")
+
+    # A participant opens the join link, joins and rates the first touchpoint.
+    phone = context.browser.new_context(viewport={"width": 412, "height": 915})
+    phone.set_default_timeout(60_000)
+    part = phone.new_page()
+    part.goto(join_url)
+    expect(part.get_by_placeholder("p. ej. K7RM4Q")).to_have_value(code)
+    part.get_by_role("button", name="Entrar").click()
+    expect(part.get_by_text("Escribe tu nombre (no puede quedar vacío).")).to_be_visible()
+    part.get_by_placeholder("como quieres que te vean").fill("Zoe <b>")
+    part.get_by_placeholder("elige o escribe uno").fill("Cocina")
+    part.get_by_role("button", name="Entrar").click()
+    expect(part.get_by_text("¡Hola, Zoe <b>!")).to_be_visible()
+    assert "me=" in part.url  # the address bar now holds the personal link
+
+    first = part.locator(".cl-row").first
+    expect(first).to_contain_text("Reserva de mesa")
+    first.locator(".cl-scale").nth(0).get_by_role("button").nth(4).click()  # entering: delighted
+    first.locator(".cl-scale").nth(1).get_by_role("button").nth(0).click()  # leaving: furious
+    expect(part.get_by_text("Guardado: Reserva de mesa")).to_be_visible()
+    expect(part.locator(".cl-net")).to_contain_text("-4")
+    shot(part, "participant")
+
+    # The console, still the same document, shows the participant and the rating.
+    expect(console.locator(".cl-big-number").first).to_have_text("1")
+    expect(console.get_by_text("Zoe <b>", exact=False)).to_be_visible()
+    expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
+    expect(console.get_by_text("Aquí el cliente sale menos feliz de lo que entró:")).to_be_visible()
+    expect(console.locator(".ytick text", has_text="⚠ Reserva de mesa")).to_have_count(1)
+    assert console.evaluate("window.__sameDocument") == 42
+    shot(console, "facilitator")
+
+    # Reloading the participant's page restores them and their answers.
+    part.reload()
+    expect(part.get_by_text("¡Hola, Zoe <b>!")).to_be_visible()
+    first = part.locator(".cl-row").first
+    expect(first.locator(".cl-scale").nth(0).get_by_role("button").nth(4)).to_have_class(
+        __import__("re").compile("mod-active")
+    )
+    store = voila_server.store()
+    room = store.room_by_code(code)
+    answers = store.responses(room.id)
+    assert answers["value"].tolist() == [{"enter": 5, "leave": 1}]
+    phone.close()

@@ -1,0 +1,94 @@
+"""The "¿Sale más feliz?" model and its chart, without a browser."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from widgets import feliz
+from widgets.charts import BLUE, VERMILLION, copy_figure, happiness_dumbbell
+from widgets.i18n import Translator
+from widgets.journeys import Touchpoint, industries, touchpoints
+
+JOURNEY = [Touchpoint("a", "Llegada", ""), Touchpoint("b", "Pago <script>$x$</script>", ""), Touchpoint("c", "Salida", "")]
+
+
+def answers(rows):
+    return pd.DataFrame(
+        [dict(participant_id=p, name=f"P{p}", team="T", exercise="feliz", item=i, value=v, updated_at=0)
+         for p, i, v in rows]
+    )
+
+
+def test_validate_rating():
+    assert feliz.validate_rating(None) is None
+    assert feliz.validate_rating(3) == 3
+    for bad in (0, 6, -1, 2.5, "3", True):
+        with pytest.raises(feliz.RatingError):
+            feliz.validate_rating(bad)
+
+
+def test_summarize_means_spread_delta_and_worse():
+    df = answers([
+        (1, "a", {"enter": 2, "leave": 4}),
+        (2, "a", {"enter": 4, "leave": 4}),
+        (1, "b", {"enter": 5, "leave": 1}),
+        (2, "b", {"enter": 3, "leave": 2}),
+        (3, "c", {"enter": 3, "leave": None}),
+    ])
+    s = feliz.summarize(df, JOURNEY).set_index("touchpoint")
+    assert s.loc["a", "enter_mean"] == 3 and s.loc["a", "leave_mean"] == 4
+    assert s.loc["a", "enter_std"] == 1.0 and s.loc["a", "n"] == 2
+    assert s.loc["b", "delta"] == -2.5 and bool(s.loc["b", "worse"])
+    assert not bool(s.loc["a", "worse"])
+    assert s.loc["c", "n"] == 0 and math.isnan(s.loc["c", "leave_mean"])
+    assert list(s.index) == ["a", "b", "c"]  # journey order
+    total, count = feliz.net_change(s.reset_index())
+    assert (total, count) == (1 - 2.5, 2)
+
+
+def test_completed_needs_every_touchpoint():
+    df = answers([(1, tp.id, {"enter": 3, "leave": 3}) for tp in JOURNEY] + [(2, "a", {"enter": 3, "leave": 3})])
+    done = feliz.completed(df, JOURNEY)
+    assert done.to_dict() == {1: True, 2: False}
+
+
+def test_summarize_empty():
+    s = feliz.summarize(answers([]), JOURNEY)
+    assert len(s) == 3 and s["n"].sum() == 0 and not s["worse"].any()
+
+
+def test_dumbbell_data_colours_and_escaping():
+    df = answers([(1, "a", {"enter": 2, "leave": 4}), (1, "b", {"enter": 5, "leave": 1})])
+    fig = happiness_dumbbell(feliz.summarize(df, JOURNEY), Translator("es"), title="Sala <b>")
+    assert len(fig.data) == 4
+    better, worse, enter, leave = fig.data
+    assert list(better.x) == [2, 4, None] and list(worse.x) == [5, 1, None]
+    assert list(enter.x)[:2] == [2, 5] and list(leave.x)[:2] == [4, 1]
+    assert leave.marker.color[0] == BLUE and leave.marker.color[1] == VERMILLION
+    labels = list(enter.y)
+    assert labels[1].startswith("⚠") and "&lt;script&gt;" in labels[1] and "<script>" not in labels[1]
+    assert "$" not in labels[1]
+    assert "&lt;b&gt;" in fig.layout.title.text
+    assert list(fig.layout.yaxis.categoryarray) == labels[::-1]  # first touchpoint on top
+
+
+def test_copy_figure_updates_widget_in_place():
+    empty = happiness_dumbbell(feliz.summarize(answers([]), JOURNEY), Translator("en"))
+    widget = go.FigureWidget(empty)
+    full = happiness_dumbbell(
+        feliz.summarize(answers([(1, "c", {"enter": 1, "leave": 5})]), JOURNEY), Translator("en")
+    )
+    copy_figure(widget, full)
+    assert list(widget.data[3].x)[2] == 5
+    assert widget.data[0].name == "Leaves happier"
+
+
+def test_every_template_builds_a_journey_in_both_languages():
+    for _label, industry in industries("es"):
+        es, en = touchpoints(industry, "es"), touchpoints(industry, "en")
+        assert 5 <= len(es) <= 8 and [t.id for t in es] == [t.id for t in en]
+        assert len({t.name.casefold() for t in es}) == len(es)

@@ -1,0 +1,65 @@
+"""Every user-facing string comes from the catalog, in both languages."""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from widgets.i18n import LANGUAGES, Translator, catalog, t
+
+ROOT = Path(__file__).resolve().parent.parent
+KEY_USE = re.compile(r"""(?:\btr|\bt\(\s*\w+\s*,|StoreError|\bkey\s*=)\(?\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_languages_have_the_same_keys():
+    es, en = catalog("es"), catalog("en")
+    assert set(es) - set(en) == set(), "missing in English"
+    assert set(en) - set(es) == set(), "missing in Spanish"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_empty_texts_and_same_placeholders(lang):
+    es = catalog("es")
+    for key, text in catalog(lang).items():
+        assert text.strip(), key
+        assert _placeholders(text) == _placeholders(es[key]), key
+
+
+def test_every_key_used_in_code_exists():
+    used = set()
+    for path in (ROOT / "widgets").rglob("*.py"):
+        used |= set(KEY_USE.findall(path.read_text(encoding="utf-8")))
+    # keys built at run time
+    used |= {f"feliz.scale.{v}" for v in range(1, 6)} | {f"lang.{code}" for code in LANGUAGES}
+    assert len(used) > 40
+    for lang in LANGUAGES:
+        missing = sorted(used - set(catalog(lang)))
+        assert not missing, f"{lang}: {missing}"
+
+
+def test_spanish_is_default_and_english_selectable():
+    assert Translator(None)("join.button") == "Entrar"
+    assert Translator("en")("join.button") == "Join"
+    assert Translator("fr").lang == "es"
+    assert t("en", "feliz.saved", touchpoint="X") == "Saved: X"
+
+
+def test_journey_templates_are_bilingual():
+    files = sorted((ROOT / "data" / "journeys").glob("*.json"))
+    ids = {f.stem for f in files}
+    assert {"restaurant", "hotel", "bank", "delivery", "software", "internal-support"} <= ids
+    for f in files:
+        data = json.loads(f.read_text(encoding="utf-8"))
+        assert data["id"] == f.stem
+        assert 5 <= len(data["touchpoints"]) <= 8, f
+        for tp in data["touchpoints"]:
+            for field in ("name", "hint"):
+                assert set(tp[field]) == set(LANGUAGES), (f, tp["id"])

@@ -1,0 +1,180 @@
+"""The store on a real SQLite file: rooms, joining, answers, versions, schema and concurrent writers."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+
+from widgets import store as store_mod
+from widgets.store import CODE_ALPHABET, Store, StoreError, hash_secret, normalize_code
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(store):
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_create_room_gives_short_unambiguous_code_and_hashed_key(store):
+    room, key = store.create_room("Banco Norte — ola 1", "bank", "es")
+    assert len(room.code) == 6 and set(room.code) <= set(CODE_ALPHABET)
+    assert not set("01258BILOSZ") & set(CODE_ALPHABET)
+    assert len(key) >= 22  # 128 bits, URL-safe base64
+    with store.engine.connect() as conn:
+        stored = conn.execute(sa.select(store_mod.rooms.c.facilitator_key_hash)).scalar()
+    assert stored == hash_secret(key) and key not in stored
+    assert store.check_facilitator_key(room, key)
+    assert not store.check_facilitator_key(room, key[:-1] + ("A" if key[-1] != "A" else "B"))
+    assert not store.check_facilitator_key(room, "")
+
+
+def test_room_name_is_required(store):
+    with pytest.raises(StoreError) as err:
+        store.create_room("   \t ", "bank")
+    assert err.value.key == "room.name_empty"
+
+
+@pytest.mark.parametrize("typed", ["k7rm4q", " K7R-M4Q ", "K7RM4Q"])
+def test_normalize_code_accepts_typing_variants(typed):
+    assert normalize_code(typed) == "K7RM4Q"
+
+
+@pytest.mark.parametrize("typed", ["", "K7RM4", "K7RM4QQ", "K0RM4Q", "<scr>", None])
+def test_normalize_code_rejects_malformed(typed):
+    assert normalize_code(typed) is None
+
+
+def test_room_by_code(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    assert store.room_by_code(room.code.lower()).id == room.id
+    missing = "AAAAAA" if room.code != "AAAAAA" else "CCCCCC"
+    assert store.room_by_code(missing) is None
+    assert store.room_by_code("nope") is None
+
+
+def test_join_cleans_names_and_rejects_empty(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    person, token = store.join(room, "  Ana \n María ", " Recepción ")
+    assert (person.name, person.team) == ("Ana María", "Recepción")
+    for name, team, key in [("", "A", "join.name_empty"), ("   ", "A", "join.name_empty"),
+                            ("Luis", " ", "join.team_empty")]:
+        with pytest.raises(StoreError) as err:
+            store.join(room, name, team)
+        assert err.value.key == key
+
+
+def test_same_name_twice_is_refused_case_insensitively(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    store.join(room, "Ana", "A")
+    with pytest.raises(StoreError) as err:
+        store.join(room, "ANA", "B")
+    assert err.value.key == "join.name_taken"
+    assert len(store.participants(room.id)) == 1
+
+
+def test_closed_room_refuses_joins_and_answers_but_keeps_data(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    person, _ = store.join(room, "Ana", "A")
+    store.save_response(person, "feliz", "checkin", {"enter": 3, "leave": 4})
+    store.set_room_status(room.id, "closed")
+    with pytest.raises(StoreError) as err:
+        store.join(room, "Luis", "A")
+    assert err.value.key == "join.room_closed"
+    with pytest.raises(StoreError):
+        store.save_response(person, "feliz", "checkin", {"enter": 1, "leave": 1})
+    df = store.responses(room.id)
+    assert df["value"].tolist() == [{"enter": 3, "leave": 4}]
+
+
+def test_token_restores_participant_only_in_its_room(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    other, _ = store.create_room("Banco", "bank")
+    person, token = store.join(room, "Ana", "A")
+    assert store.participant_by_token(room, token) == person
+    assert store.participant_by_token(other, token) is None
+    assert store.participant_by_token(room, "x" + token) is None
+    assert store.participant_by_token(room, None) is None
+
+
+def test_answers_upsert_and_bump_version(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    person, _ = store.join(room, "Ana", "A")
+    v0 = store.room_version(room.id)
+    store.save_response(person, "feliz", "checkin", {"enter": 2, "leave": None})
+    store.save_response(person, "feliz", "checkin", {"enter": 2, "leave": 5})
+    store.save_response(person, "feliz", "room", {"enter": 4, "leave": 4})
+    assert store.room_version(room.id) == v0 + 3
+    df = store.responses(room.id, "feliz")
+    assert df.set_index("item")["value"].to_dict() == {
+        "checkin": {"enter": 2, "leave": 5},
+        "room": {"enter": 4, "leave": 4},
+    }
+    assert df["name"].unique().tolist() == ["Ana"]
+    assert store.responses(room.id, "other").empty
+
+
+def test_session_claim_detects_other_tab(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    person, _ = store.join(room, "Ana", "A", session_id="tab1")
+    assert store.claim_session(person, "tab2") is True
+    assert store.active_session(person.id) == "tab2"
+    assert store.claim_session(person, "tab2") is False
+
+
+def test_room_state_merges(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    store.update_room_state(room.id, phase="feliz")
+    room = store.update_room_state(room.id, timer=300)
+    assert room.state == {"phase": "feliz", "timer": 300}
+
+
+def test_schema_version_recorded_and_migrations_run(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'm.sqlite3'}"
+    s = Store(url)
+    assert s.schema_version() == store_mod.SCHEMA_VERSION
+    room, _ = s.create_room("Keep me", "hotel")
+    s.dispose()
+    # Pretend the code moved on to version N+1 with a migration that adds a column.
+    calls = []
+
+    def migrate(conn):
+        calls.append(1)
+        conn.exec_driver_sql("ALTER TABLE rooms ADD COLUMN extra TEXT")
+
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", store_mod.SCHEMA_VERSION + 1)
+    monkeypatch.setitem(store_mod.MIGRATIONS, store_mod.SCHEMA_VERSION - 1, migrate)
+    s2 = Store(url)
+    assert calls == [1]
+    assert s2.schema_version() == store_mod.SCHEMA_VERSION
+    assert s2.room(room.id).name == "Keep me"
+    cols = [r[1] for r in sqlite3.connect(tmp_path / "m.sqlite3").execute("PRAGMA table_info(rooms)")]
+    assert "extra" in cols
+
+
+def _writer(url: str, room_id: int, idx: int, n: int) -> None:
+    s = Store(url)
+    room = s.room(room_id)
+    person, _ = s.join(room, f"P{idx}", "T")
+    for i in range(n):
+        s.save_response(person, "feliz", f"tp{i}", {"enter": 1 + i % 5, "leave": 5 - i % 5})
+    s.dispose()
+
+
+def test_concurrent_writer_processes_lose_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    s = Store(url)
+    room, _ = s.create_room("Storm", "hotel")
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(url, room.id, i, 20)) for i in range(6)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    df = s.responses(room.id)
+    assert len(df) == 6 * 20
+    assert df.groupby("participant_id").size().tolist() == [20] * 6
+    assert s.room_version(room.id) == 6 + 6 * 20

@@ -1,0 +1,160 @@
+"""The apps' widgets driven from Python (no browser): join flow, bad input, rejoin, tabs, console."""
+
+from __future__ import annotations
+
+import pytest
+
+from widgets.facilitator import FacilitatorApp
+from widgets.i18n import t
+from widgets.page import Page
+from widgets.participant import ParticipantApp
+from widgets.welcome import WelcomeApp
+
+
+def page(nb="00_bienvenida.ipynb", **params):
+    return Page(params, f"/voila/render/{nb}", "localhost", "8866")
+
+
+@pytest.fixture
+def room(store):
+    room, key = store.create_room("Hotel Sol", "hotel", "en")
+    return room, key
+
+
+def stop(app):
+    if getattr(app, "watcher", None):
+        app.watcher.stop()
+
+
+def test_welcome_creates_room_and_shows_links(store):
+    app = WelcomeApp(store, page())
+    form = app.creator
+    form.name.value = "  "
+    form.submit()
+    assert form.notice.message == t("es", "room.name_empty") and form.room is None
+    form.name.value = "Banco Norte"
+    form.industry.value = "bank"
+    form.lang.value = "en"
+    form.submit()
+    room = form.room
+    assert room.lang == "en" and room.industry == "bank"
+    html = form.result.children[0].value
+    assert f"?room={room.code}" in html and f"key={form.key}" in html and "<svg" in html
+    assert store.check_facilitator_key(room, form.key)
+
+
+def test_join_bad_inputs_keep_what_was_typed(store, room):
+    room, _ = room
+    app = ParticipantApp(store, page())
+    form = app.form
+    form.name.value, form.team.value = "Ana", "Front desk"
+    form.code.value = ""
+    form.submit()
+    assert form.notice.message == t("es", "join.code_empty")
+    form.code.value = "01!"
+    form.submit()
+    assert "no parece un código" in form.notice.message
+    form.code.value = "AAAAAA" if room.code != "AAAAAA" else "CCCCCC"
+    form.submit()
+    assert form.notice.message.startswith("No encontramos la sala")
+    form.code.value = room.code.lower()
+    form.name.value = "   "
+    form.submit()
+    assert form.notice.message == t("en", "join.name_empty")  # room's language once the room is known
+    assert (form.code.value, form.team.value) == (room.code.lower(), "Front desk")
+    assert app.participant is None
+
+
+def test_join_closed_room_and_taken_name_messages(store, room):
+    room, _ = room
+    store.join(room, "Ana", "A")
+    app = ParticipantApp(store, page(room=room.code))
+    app.form.name.value, app.form.team.value = "ana", "B"
+    app.form.submit()
+    assert "“ana”" in app.form.notice.message and "already" in app.form.notice.message
+    store.set_room_status(room.id, "closed")
+    app.form.name.value = "Luis"
+    app.form.submit()
+    assert app.form.notice.message == t("en", "join.room_closed", room="Hotel Sol")
+    assert app.participant is None
+
+
+def test_unknown_room_in_link_and_unknown_token(store, room):
+    room, _ = room
+    app = ParticipantApp(store, page(room="QQQQQQ" if room.code != "QQQQQQ" else "WWWWWW"))
+    assert "No encontramos la sala" in app.notice.message
+    app = ParticipantApp(store, page(room=room.code, me="forged-token"))
+    assert app.notice.message == t("en", "join.token_unknown") and app.participant is None
+
+
+def test_join_answer_and_rejoin_restores_answers(store, room):
+    room, _ = room
+    app = ParticipantApp(store, page(room=room.code))
+    app.form.name.value, app.form.team.value = "Ana", "Front desk"
+    app.form.submit()
+    assert app.participant is not None and app.bridge.query.startswith(f"?room={room.code}&me=")
+    view = app.view
+    first = view.journey[0].id
+    view.enter[first].value = 2
+    view.leave[first].value = 5
+    assert store.responses(room.id)["value"].tolist() == [{"enter": 2, "leave": 5}]
+    assert "+3" in view.net.value
+    token = app.bridge.query.split("me=")[1]
+    stop(app)
+    again = ParticipantApp(store, page(room=room.code, me=token))
+    assert again.participant.id == app.participant.id
+    assert (again.view.enter[first].value, again.view.leave[first].value) == (2, 5)
+    assert again.notice.message == t("en", "participant.other_tab_here")
+    # the first tab notices it has been replaced and pauses, keeping its answers
+    app.on_room_change()
+    assert app.notice.message == t("en", "participant.moved_to_other_tab")
+    assert view.enter[first].disabled and view.enter[first].value == 2
+    stop(again)
+
+
+def test_closing_room_pauses_participants(store, room):
+    room, _ = room
+    person, token = store.join(room, "Ana", "A")
+    app = ParticipantApp(store, page(room=room.code, me=token))
+    store.set_room_status(room.id, "closed")
+    app.on_room_change()
+    assert app.notice.message == t("en", "participant.room_closed")
+    assert all(w.disabled for w in app.view.enter.values())
+    stop(app)
+
+
+def test_facilitator_needs_key(store, room):
+    room, key = room
+    for params, lang in (({"room": room.code}, "en"), ({"room": room.code, "key": "wrong"}, "en"), ({}, "es")):
+        app = FacilitatorApp(store, page("facilitador.ipynb", **params))
+        assert app.room is None
+        assert app.notice.message == t(lang, "facilitator.need_key")
+        assert app.watcher is None
+
+
+def test_facilitator_sees_answers_after_poll(store, room):
+    room, key = room
+    app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key))
+    assert app.count.value == "0"
+    person, _ = store.join(room, "Ana", "A")
+    panel = app.panels[0]
+    tp = panel.journey[1]
+    store.save_response(person, "feliz", tp.id, {"enter": 5, "leave": 2})
+    assert app.watcher.check() is True
+    assert app.count.value == "1"
+    assert "Ana" in app.people.value
+    assert list(panel.figure.data[3].x)[1] == 2
+    assert tp.name in panel.alerts.value
+    assert app.watcher.check() is False  # nothing changed: no redraw
+    app.toggle_room()
+    assert not store.room(room.id).is_open and app.toggle.description == t("en", "facilitator.reopen_room")
+    stop(app)
+
+
+def test_participant_text_is_escaped_on_the_console(store, room):
+    room, key = room
+    store.join(room, "<img src=x onerror=alert(1)>", "$x$")
+    app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key))
+    assert "<img" not in app.people.value and "&lt;img" in app.people.value
+    assert "$" not in app.people.value
+    stop(app)
