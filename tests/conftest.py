@@ -6,7 +6,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -14,12 +13,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# Everything a test run stores goes to a throw-away folder, for this process and every kernel it starts.
-_RUN_VAR = tempfile.mkdtemp(prefix="clientelitis-test-")
-os.environ["CLIENTELITIS_VAR"] = _RUN_VAR
-os.environ.pop("CLIENTELITIS_DB_URL", None)
-os.environ.pop("CLIENTELITIS_PUBLIC_URL", None)
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
