@@ -40,7 +40,7 @@ start: install
 	@echo "  Welcome (create a room / join):  http://localhost:$(PORT)/voila/render/00_bienvenida.ipynb"
 	@echo "  Participants on this network:    $(PUBLIC_URL)/voila/render/00_bienvenida.ipynb"
 	@echo ""
-	@$(BIN)/clientelitis --base http://localhost:$(PORT) demo
+	@$(BIN)/clientelitis --base http://localhost:$(PORT) --public $(PUBLIC_URL) demo
 	@echo ""
 	CLIENTELITIS_PUBLIC_URL=$${CLIENTELITIS_PUBLIC_URL:-$(PUBLIC_URL)} \
 	  $(BIN)/voila workshops --port=$(PORT) --no-browser --Voila.ip=0.0.0.0

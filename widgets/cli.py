@@ -15,20 +15,19 @@ def _page(base: str) -> Page:
     base = base.rstrip("/")
     scheme, _, rest = base.partition("://")
     host, _, port = rest.partition(":")
-    page = Page(script_name="/voila/render/00_bienvenida.ipynb", host=host, port=port)
-    return page
+    return Page(script_name="/voila/render/00_bienvenida.ipynb", host=host, port=port)
 
 
-def _print_links(room, key: str, base: str) -> None:
-    page = _page(base)
+def _print_links(room, key: str, base: str, public: str) -> None:
     print(f"  room     : {room.name}  (code {room.code}, language {room.lang})")
-    print(f"  join     : {join_link(page, room.code)}")
-    print(f"  console  : {facilitator_link(page, room.code, key)}   <- secret, do not project")
+    print(f"  join     : {join_link(_page(public or base), room.code)}")
+    print(f"  console  : {facilitator_link(_page(base), room.code, key)}   <- secret, do not project")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clientelitis", description=__doc__)
     parser.add_argument("--base", default="http://localhost:8866", help="address of the Voila server")
+    parser.add_argument("--public", default="", help="address participants use (default: --base)")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="(re)create the demo room with simulated participants")
     demo.add_argument("--participants", type=int, default=16)
@@ -51,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc.key}", file=sys.stderr)
             return 2
         print("Room created:")
-    _print_links(room, key, args.base)
+    _print_links(room, key, args.base, args.public)
     return 0
 
 

@@ -53,6 +53,7 @@ rooms = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=0),
     sa.Column("state", sa.Text, nullable=False, default="{}"),
+    sqlite_autoincrement=True,  # never reuse the id of a deleted room
 )
 
 participants = sa.Table(
@@ -68,6 +69,7 @@ participants = sa.Table(
     sa.Column("last_seen", sa.Float, nullable=False),
     sa.Column("session_id", sa.String(64), nullable=False, default=""),
     sa.UniqueConstraint("room_id", "name_key", name="uq_participant_name"),
+    sqlite_autoincrement=True,
 )
 
 responses = sa.Table(
@@ -83,6 +85,7 @@ responses = sa.Table(
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
     sa.UniqueConstraint("room_id", "participant_id", "exercise", "item", name="uq_response"),
+    sqlite_autoincrement=True,
 )
 sa.Index("ix_responses_room_exercise", responses.c.room_id, responses.c.exercise)
 sa.Index("ix_participants_room", participants.c.room_id)
