@@ -80,3 +80,44 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     answers = store.responses(room.id)
     assert answers["value"].tolist() == [{"enter": 5, "leave": 1}]
     phone.close()
+
+
+@pytest.mark.browser
+def test_console_downloads_open_with_pandas_and_openpyxl(voila_server, context, tmp_path):
+    import io
+
+    import openpyxl
+    import pandas as pd
+
+    from widgets.demo import seed_demo
+
+    store = voila_server.store()
+    room, key = seed_demo(store, participants=4)
+    answers = store.responses(room.id)
+    console = context.new_page()
+    console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+    console.get_by_role("button", name="Preparar descargas").click()
+    files = {}
+    for css in ("cl-dl-csv", "cl-dl-xlsx", "cl-dl-html", "cl-dl-json"):
+        with console.expect_download() as info:
+            console.locator(f"a.{css}").click()
+        path = tmp_path / info.value.suggested_filename
+        info.value.save_as(path)
+        files[css] = path
+    assert files["cl-dl-xlsx"].name.endswith(f"-{room.code}.xlsx")
+    csv = pd.read_csv(files["cl-dl-csv"], encoding="utf-8-sig")
+    assert len(csv) == len(answers)
+    wb = openpyxl.load_workbook(files["cl-dl-xlsx"])
+    assert wb["Respuestas"].max_row - 1 == len(answers)
+    assert "Plotly.newPlot" in files["cl-dl-html"].read_text(encoding="utf-8")
+    # The results file imported into a new room reproduces the same chart data.
+    from widgets import export, feliz
+    from widgets.journeys import touchpoints
+
+    target, _ = store.create_room("Importada", room.industry, "es")
+    export.import_bundle(store, target, export.read_bundle(files["cl-dl-json"].read_bytes()))
+    journey = touchpoints(room.industry, "es")
+    pd.testing.assert_frame_equal(
+        feliz.summarize(store.responses(room.id, "feliz"), journey),
+        feliz.summarize(store.responses(target.id, "feliz"), journey),
+    )

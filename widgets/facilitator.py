@@ -6,6 +6,7 @@ import ipywidgets as W
 
 from . import exercises
 from .i18n import Translator
+from .export_view import ExportPanel
 from .live import RoomWatcher
 from .page import Page
 from .qr import qr_svg
@@ -57,6 +58,7 @@ class FacilitatorApp(W.VBox):
             cards,
             *[card(p) for p in self.panels],
             card(self.toggle),
+            card(ExportPanel(store, room, tr)),
         ]
         self.refresh()
         self.watcher = RoomWatcher(store, room.id, interval=interval)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from .export_view import on_binder
 from .i18n import LANGUAGES, Translator
 from .journeys import industries
 from .page import Page
@@ -92,7 +93,9 @@ class WelcomeApp(W.VBox):
             return
         self.creator = CreateRoomForm(store, page, self.tr)
         tr = self.tr
+        binder = html(f"<div class='cl-notice cl-notice-error'>{esc(tr('binder.warning'))}</div>") if on_binder() else html("")
         self.children = [
+            binder,
             html(
                 f"<h1>Clientelitis</h1><p class='cl-people'>{esc(tr('welcome.tagline'))}</p>"
                 f"<blockquote>“{esc(tr('welcome.quote'))}” — Sergio Flores</blockquote>"

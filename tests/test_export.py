@@ -1,0 +1,101 @@
+"""Exports (CSV, XLSX, HTML report) and the results file round trip, on a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from widgets import export, feliz
+from widgets.demo import seed_demo
+from widgets.export_view import ExportPanel
+from widgets.i18n import Translator
+from widgets.journeys import touchpoints
+from widgets.store import StoreError
+
+
+@pytest.fixture
+def filled(store):
+    room, key = seed_demo(store, participants=6)
+    person, _ = store.join(room, "=HYPERLINK(\"http://x\")", "+Team")
+    store.save_response(person, "feliz", touchpoints(room.industry, "es")[0].id, {"enter": 1, "leave": 5})
+    return room
+
+
+def test_csv_contains_every_answer_and_neutralises_formulas(store, filled):
+    answers = store.responses(filled.id)
+    sheets = export.tables(store, filled)
+    df = pd.read_csv(io.BytesIO(export.to_csv(sheets["Respuestas"])), encoding="utf-8-sig")
+    assert len(df) == len(answers)
+    assert "'=HYPERLINK(\"http://x\")" in set(df["Nombre"]) and "'+Team" in set(df["Equipo"])
+    assert not df["Nombre"].astype(str).str.startswith(("=", "+", "-", "@")).any()
+    assert df["Al entrar"].sum() == sum(v["enter"] for v in answers["value"])
+
+
+def test_xlsx_opens_with_openpyxl_and_has_no_formulas(store, filled):
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(export.tables(store, filled))))
+    assert wb.sheetnames == ["Participantes", "Respuestas", "Resumen"]
+    ws = wb["Respuestas"]
+    assert ws.max_row - 1 == len(store.responses(filled.id))
+    for row in ws.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.value
+    names = [c.value for c in wb["Participantes"]["A"]][1:]
+    assert "'=HYPERLINK(\"http://x\")" in names
+
+
+def test_html_report_is_self_contained_and_escaped(store, filled):
+    page = export.html_report(store, filled)
+    assert page.startswith("<!doctype html>") and "Plotly.newPlot" in page
+    assert "<script src=" not in page  # plotly.js inlined: opens offline
+    assert touchpoints(filled.industry, "es")[0].name in page
+    hostile, _ = store.create_room("<script>alert(1)</script> $x$", "hotel", "en")
+    page = export.html_report(store, hostile)
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page and "$x$" not in page
+
+
+def test_results_file_round_trip_reproduces_chart_data(store, filled):
+    raw = export.bundle_bytes(store, filled)
+    data = export.read_bundle(raw)
+    assert "facilitator_key_hash" not in raw.decode() and "token" not in raw.decode()
+    target, _ = store.create_room("Sala destino", filled.industry, "es")
+    people, answers = export.import_bundle(store, target, data)
+    assert people == 7 and answers == len(store.responses(filled.id))
+    journey = touchpoints(filled.industry, "es")
+    before = feliz.summarize(store.responses(filled.id, "feliz"), journey)
+    after = feliz.summarize(store.responses(target.id, "feliz"), journey)
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_import_into_a_room_with_the_same_names_keeps_both(store, filled):
+    data = export.read_bundle(export.bundle_bytes(store, filled))
+    export.import_bundle(store, filled, data)  # merge into itself: every name already taken
+    names = store.participants(filled.id)["name"].tolist()
+    assert len(names) == 14 and f"Ana ({filled.code})" in names
+
+
+@pytest.mark.parametrize("raw", [b"", b"not json", b"{}", json.dumps({"format": "other"}).encode(), b"\xff\xfe"])
+def test_bad_results_file_is_refused_with_a_message(raw):
+    with pytest.raises(StoreError) as err:
+        export.read_bundle(raw)
+    assert err.value.key == "import.bad_file"
+
+
+def test_export_panel_prepares_downloads_and_imports(store, filled):
+    panel = ExportPanel(store, filled, Translator("es"))
+    panel.prepare()
+    for css in ("cl-dl-csv", "cl-dl-xlsx", "cl-dl-html", "cl-dl-json"):
+        assert css in panel.links.value
+    target, _ = store.create_room("Destino", filled.industry, "es")
+    other = ExportPanel(store, target, Translator("es"))
+    other.upload.value = ({"name": "r.json", "type": "application/json", "size": 1,
+                           "content": memoryview(panel.files["json"]), "last_modified": dt.datetime(2026, 1, 1)},)
+    assert other.notice.message.startswith("Importados: 7 participantes")
+    other.upload.value = ({"name": "x.json", "type": "application/json", "size": 1,
+                           "content": memoryview(b"{}"), "last_modified": dt.datetime(2026, 1, 1)},)
+    assert other.notice.kind == "error"
+    assert len(store.participants(target.id)) == 7  # nothing lost by the bad upload
