@@ -59,14 +59,34 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     expect(part.locator(".cl-net")).to_contain_text("-4")
     shot(part, "participant")
 
-    # The console, still the same document, shows the participant and the rating.
+    # The console, still the same document, shows the participant and the progress; results stay hidden.
     expect(console.locator(".cl-big-number").first).to_have_text("1")
     expect(console.get_by_text("Zoe <b>", exact=False)).to_be_visible()
     expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
+    expect(console.locator(".cl-hidden-results")).to_be_visible()
+    expect(console.locator(".ytick text", has_text="Reserva de mesa")).to_be_hidden()
+    console.get_by_role("button", name="Mostrar resultados").click()
+    expect(console.locator(".cl-hidden-results")).to_be_hidden()
     expect(console.get_by_text("Aquí el cliente sale menos feliz de lo que entró:")).to_be_visible()
     expect(console.locator(".ytick text", has_text="⚠ Reserva de mesa")).to_have_count(1)
     assert console.evaluate("window.__sameDocument") == 42
     shot(console, "facilitator")
+
+    # Closing and reopening the exercise, and the timer, reach the participant's page without reload.
+    part.evaluate("window.__sameDocument = 7")
+    console.get_by_role("button", name="Cerrar el ejercicio").click()
+    expect(part.get_by_text("El facilitador abrirá el ejercicio en un momento.", exact=False)).to_be_visible()
+    expect(part.locator(".cl-row")).to_have_count(0)
+    console.get_by_role("button", name="Abrir el ejercicio").click()
+    expect(part.locator(".cl-row").first).to_be_visible()
+    console.get_by_role("button", name="Iniciar temporizador").click()
+    expect(part.locator(".cl-timer")).to_contain_text("⏱ 0")
+    expect(console.locator(".cl-timer")).to_contain_text("⏱ 0")
+    first_label = part.locator(".cl-timer").inner_text()
+    expect(part.locator(".cl-timer")).not_to_have_text(first_label)  # it counts down
+    assert part.evaluate("window.__sameDocument") == 7
+    console.get_by_role("button", name="Detener").click()
+    expect(part.locator(".cl-timer")).to_have_text("")
 
     # Reloading the participant's page restores them and their answers.
     part.reload()

@@ -22,7 +22,8 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
         if old.is_demo:
             store.delete_room(old.id)
     name = "Demo · Restaurante La Esquina" if lang == "es" else "Demo · Corner Restaurant"
-    room, key = store.create_room(name, industry, lang, expected_size=participants, is_demo=True)
+    room, key = store.create_room(name, industry, lang, expected_size=participants, is_demo=True,
+                                  state={"revealed": True})
     rng = random.Random(seed)
     journey = touchpoints(industry, lang)
     # Each touchpoint has a "true" effect on happiness; two of them make customers leave worse off.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import ipywidgets as W
 
 from . import exercises
 from .i18n import Translator
 from .export_view import ExportPanel
 from .live import RoomWatcher
+from .phases import clock, open_phase, remaining, revealed
 from .page import Page
 from .qr import qr_svg
 from .store import Room, Store
@@ -41,6 +44,16 @@ class FacilitatorApp(W.VBox):
         self.count = html("", "cl-big-number")
         self.toggle = W.Button(icon="lock")
         self.toggle.on_click(lambda _b: self.toggle_room())
+        self.phase_button = W.Button(icon="play")
+        self.phase_button.on_click(lambda _b: self.toggle_phase())
+        self.reveal_button = W.Button(icon="eye")
+        self.reveal_button.on_click(lambda _b: self.toggle_reveal())
+        self.minutes = W.BoundedIntText(value=10, min=1, max=180, description=tr("timer.minutes"),
+                                        layout=W.Layout(width="200px"))
+        self.timer_button = W.Button(description=tr("timer.start"), icon="clock-o")
+        self.timer_button.on_click(lambda _b: self.toggle_timer())
+        self.timer = html("", "cl-timer", "cl-big-number")
+        self.phase_status = html("")
         self.panels = [exercises.get(ex).facilitator(store, room, tr) for ex in exercises.EXERCISES]
         join_card = card(
             html(
@@ -56,6 +69,10 @@ class FacilitatorApp(W.VBox):
             html(f"<h1>{esc(room.name)}</h1>"),
             self.notice,
             cards,
+            card(html(f"<h2>{esc(tr('console.controls'))}</h2>"), self.phase_status,
+                 W.HBox([self.phase_button, self.reveal_button], layout=W.Layout(flex_flow="row wrap")),
+                 W.HBox([self.minutes, self.timer_button, self.timer], layout=W.Layout(flex_flow="row wrap",
+                                                                                      align_items="center"))),
             *[card(p) for p in self.panels],
             card(self.toggle),
             card(ExportPanel(store, room, tr)),
@@ -64,6 +81,7 @@ class FacilitatorApp(W.VBox):
         self.watcher = RoomWatcher(store, room.id, interval=interval)
         self.watcher.version = store.room_version(room.id)
         self.watcher.subscribe(self.refresh)
+        self.watcher.every(1, self.show_timer)
         self.watcher.start()
 
     def refresh(self) -> None:
@@ -80,7 +98,17 @@ class FacilitatorApp(W.VBox):
                 teams.append(f"<li><b>{esc(team)}</b> ({len(group)}): {names}</li>")
             self.people.value = f"<ul>{''.join(teams)}</ul>"
         for panel in self.panels:
+            panel.set_revealed(revealed(room.state))
             panel.refresh()
+        phase_open = open_phase(room.state) == exercises.DEFAULT_EXERCISE
+        self.phase_button.description = self.tr("phase.close" if phase_open else "phase.open")
+        self.phase_button.button_style = "" if phase_open else "primary"
+        self.phase_status.value = esc(self.tr("phase.is_open" if phase_open else "phase.is_closed"))
+        shown = revealed(room.state)
+        self.reveal_button.description = self.tr("reveal.hide" if shown else "reveal.show")
+        self.reveal_button.button_style = "" if shown else "info"
+        self.timer_button.description = self.tr("timer.stop" if room.state.get("timer_end") else "timer.start")
+        self.show_timer()
         if room.is_open:
             self.toggle.description = self.tr("facilitator.close_room")
             self.toggle.button_style = "warning"
@@ -89,6 +117,30 @@ class FacilitatorApp(W.VBox):
             self.toggle.description = self.tr("facilitator.reopen_room")
             self.toggle.button_style = "success"
             self.notice.show("info", self.tr("facilitator.room_is_closed"))
+
+    def show_timer(self) -> None:
+        left = remaining(self.room.state)
+        if left is None:
+            self.timer.value = ""
+        else:
+            self.timer.value = esc(self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left)))
+
+    def toggle_phase(self) -> None:
+        room = self.store.room(self.room.id)
+        is_open = open_phase(room.state) == exercises.DEFAULT_EXERCISE
+        self.store.update_room_state(room.id, phase="" if is_open else exercises.DEFAULT_EXERCISE)
+        self.refresh()
+
+    def toggle_reveal(self) -> None:
+        room = self.store.room(self.room.id)
+        self.store.update_room_state(room.id, revealed=not revealed(room.state))
+        self.refresh()
+
+    def toggle_timer(self) -> None:
+        room = self.store.room(self.room.id)
+        end = None if room.state.get("timer_end") else time.time() + 60 * self.minutes.value
+        self.store.update_room_state(room.id, timer_end=end)
+        self.refresh()
 
     def toggle_room(self) -> None:
         room = self.store.room(self.room.id)

@@ -129,13 +129,22 @@ class FelizFacilitator(W.VBox):
         self.status = html("", "cl-people")
         self.alerts = html("")
         self.figure = go.FigureWidget(self._figure())
+        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
+        self.results = W.VBox([self.figure, self.alerts])
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
             self.status,
-            self.figure,
-            self.alerts,
+            self.hidden,
+            self.results,
         ]
+        self.set_revealed(False)
         self.refresh()
+
+    def set_revealed(self, revealed: bool) -> None:
+        """Show the room's results, or only the progress (results stay hidden until revealed)."""
+        self.revealed = revealed
+        self.results.layout.display = "" if revealed else "none"
+        self.hidden.layout.display = "none" if revealed else ""
 
     def _figure(self):
         df = self.store.responses(self.room.id, feliz.EXERCISE)

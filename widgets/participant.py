@@ -8,6 +8,7 @@ from . import exercises
 from .browser import BrowserBridge
 from .i18n import Translator
 from .live import RoomWatcher
+from .phases import clock, open_phase, remaining
 from .page import Page
 from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
 from .text import esc
@@ -80,12 +81,13 @@ class ParticipantApp(W.VBox):
         self.tr = Translator(page.get("lang"))
         self.notice = Notice()
         self.header = html("")
+        self.timer = html("", "cl-timer")
         self.body = W.VBox()
         self.room: Room | None = None
         self.participant: Participant | None = None
         self.view = None
         self.watcher: RoomWatcher | None = None
-        self.children = [self.bridge, self.header, self.notice, self.body]
+        self.children = [self.bridge, self.header, self.timer, self.notice, self.body]
         self.start()
 
     def start(self) -> None:
@@ -122,20 +124,39 @@ class ParticipantApp(W.VBox):
         else:
             self.notice.clear()
         self.view = self.exercise.participant(self.store, room, participant, self.tr)
-        self.body.children = [self.view]
+        self.waiting = card(html(f"<h2>⏳</h2><p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
+        self.waiting.add_class("cl-waiting")
         self.watcher = RoomWatcher(self.store, room.id)
         self.watcher.version = self.store.room_version(room.id)
         self.watcher.subscribe(self.on_room_change)
         self.watcher.every(HEARTBEAT_SECONDS, self.heartbeat)
+        self.watcher.every(1, self.show_timer)
         self.watcher.start()
+        self.show_phase(room)
+        self.show_timer()
         if not room.is_open:
             self.on_room_change()
+
+    def show_phase(self, room: Room) -> None:
+        """The exercise when the facilitator has it open, a waiting card otherwise."""
+        self.body.children = [self.view] if open_phase(room.state) == self.exercise.id else [self.waiting]
+
+    def show_timer(self) -> None:
+        left = remaining(self.room.state)
+        if left is None:
+            self.timer.value = ""
+        elif left == 0:
+            self.timer.value = esc(self.tr("timer.over"))
+        else:
+            self.timer.value = esc(self.tr("timer.label", clock=clock(left)))
 
     def on_room_change(self) -> None:
         room = self.store.room(self.room.id)
         if room is None:
             return
         self.room = room
+        self.show_phase(room)
+        self.show_timer()
         if not room.is_open:
             self.view.set_enabled(False)
             self.notice.show("info", self.tr("participant.room_closed"))

@@ -17,6 +17,7 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-app h2 { font-size: 1.5rem; margin: .4em 0 .2em; }
 .cl-card { border: 1px solid #d9d9d9; border-radius: 12px; padding: 14px 18px; background: #fff; }
 .cl-cards { gap: 16px; }
+.cl-timer { font-size: 2rem; font-weight: 800; color: var(--cl-blue); }
 .cl-notice { padding: 10px 14px; border-radius: 8px; font-size: 1.05rem; }
 .cl-notice-info { background: #eef5fb; border-left: 6px solid var(--cl-blue); }
 .cl-notice-ok { background: #e9f7f2; border-left: 6px solid var(--cl-green); }

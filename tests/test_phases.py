@@ -1,0 +1,49 @@
+"""Phase, reveal and timer: the facilitator's controls reach participants through the room's state."""
+
+from __future__ import annotations
+
+from widgets.facilitator import FacilitatorApp
+from widgets.i18n import t
+from widgets.page import Page
+from widgets.participant import ParticipantApp
+from widgets.phases import clock, open_phase, remaining, revealed
+
+
+def test_pure_helpers():
+    assert open_phase({}) == "feliz" and open_phase({"phase": ""}) == ""
+    assert revealed({}) is False and revealed({"revealed": True}) is True
+    assert remaining({}, now=100) is None
+    assert remaining({"timer_end": 160.2}, now=100) == 61 and remaining({"timer_end": 90}, now=100) == 0
+    assert clock(61) == "01:01" and clock(0) == "00:00" and clock(None) == ""
+
+
+def test_console_controls_reach_the_participant(store):
+    room, key = store.create_room("Sala", "bank", "es")
+    person, token = store.join(room, "Ana", "A")
+    console = FacilitatorApp(store, Page({"room": room.code, "key": key}, "/voila/render/facilitador.ipynb"))
+    part = ParticipantApp(store, Page({"room": room.code, "me": token}, "/voila/render/00_bienvenida.ipynb"))
+    panel = console.panels[0]
+    assert part.body.children == (part.view,)
+    # results hidden until revealed
+    assert panel.results.layout.display == "none" and panel.hidden.layout.display == ""
+    console.toggle_reveal()
+    assert panel.results.layout.display == "" and console.reveal_button.description == t("es", "reveal.hide")
+    # closing the phase puts participants in the waiting card, opening brings the exercise back
+    console.toggle_phase()
+    part.on_room_change()
+    assert part.body.children == (part.waiting,)
+    console.toggle_phase()
+    part.on_room_change()
+    assert part.body.children == (part.view,)
+    # the timer shows on both
+    console.minutes.value = 5
+    console.toggle_timer()
+    part.on_room_change()
+    for label in (part.timer.value, console.timer.value):
+        minutes, seconds = label.removeprefix("⏱ ").split(":")
+        assert 240 <= int(minutes) * 60 + int(seconds) <= 300
+    console.toggle_timer()
+    part.on_room_change()
+    assert part.timer.value == "" and console.timer.value == ""
+    console.watcher.stop()
+    part.watcher.stop()
