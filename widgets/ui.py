@@ -35,7 +35,7 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-scale .widget-toggle-button.mod-active { background: #0072B2; box-shadow: 0 0 0 3px #0072B2; }
 .cl-big-number { font-size: 2.6rem; font-weight: 800; }
 .cl-people { font-size: 1.1rem; }
-.cl-app .widget-button { font-size: 1.05rem; min-height: 40px; }
+.cl-app .widget-button { font-size: 1.05rem; min-height: 40px; width: auto; padding: 0 16px; }
 .cl-app .widget-text input, .cl-app .widget-dropdown select { font-size: 1.05rem; min-height: 38px; }
 .cl-app .widget-label { font-size: 1.05rem; }
 </style>
