@@ -61,7 +61,8 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
 
     # The console, still the same document, shows the participant and the progress; results stay hidden.
     expect(console.locator(".cl-big-number").first).to_have_text("1")
-    expect(console.get_by_text("Zoe <b>", exact=False)).to_be_visible()
+    expect(console.locator(".cl-people li")).to_contain_text("Cocina (1): Zoe <b>")
+    expect(console.locator(".cl-who")).to_have_text("Aún no terminan: Zoe <b>")
     expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
     expect(console.locator(".cl-hidden-results")).to_be_visible()
     expect(console.locator(".ytick text", has_text="Reserva de mesa")).to_be_hidden()

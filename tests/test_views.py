@@ -145,6 +145,11 @@ def test_facilitator_sees_answers_after_poll(store, room):
     assert "Ana" in app.people.value
     assert list(panel.figure.data[3].x)[1] == 2
     assert tp.name in panel.alerts.value
+    assert panel.who.value == t("en", "feliz.pending", names="Ana")  # who has not finished yet
+    for other in panel.journey:
+        store.save_response(person, "feliz", other.id, {"enter": 3, "leave": 4})
+    app.watcher.check()
+    assert panel.who.value == "" and panel.done == 1
     assert app.watcher.check() is False  # nothing changed: no redraw
     app.toggle_room()
     assert not store.room(room.id).is_open and app.toggle.description == t("en", "facilitator.reopen_room")

@@ -127,6 +127,7 @@ class FelizFacilitator(W.VBox):
         self.store, self.room, self.tr = store, room, tr
         self.journey = touchpoints(room.industry, tr.lang)
         self.status = html("", "cl-people")
+        self.who = html("", "cl-who")
         self.alerts = html("")
         self.figure = go.FigureWidget(self._figure())
         self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
@@ -134,6 +135,7 @@ class FelizFacilitator(W.VBox):
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
             self.status,
+            self.who,
             self.hidden,
             self.results,
         ]
@@ -149,13 +151,20 @@ class FelizFacilitator(W.VBox):
     def _figure(self):
         df = self.store.responses(self.room.id, feliz.EXERCISE)
         self.summary = feliz.summarize(df, self.journey)
-        self.done = int(feliz.completed(df, self.journey).sum())
+        done = feliz.completed(df, self.journey)
+        self.done = int(done.sum())
+        finished = set(done[done].index)
+        people = self.store.participants(self.room.id)
+        self.pending = [n for i, n in zip(people["id"], people["name"]) if i not in finished]
         self.answering = int(df["participant_id"].nunique()) if not df.empty else 0
         return happiness_dumbbell(self.summary, self.tr, title=self.tr("feliz.room_chart"), spread=True)
 
     def refresh(self) -> None:
         copy_figure(self.figure, self._figure())
         self.status.value = esc(self.tr("feliz.progress", answering=self.answering, done=self.done))
+        self.who.value = (
+            esc(self.tr("feliz.pending", names=", ".join(self.pending))) if self.pending else ""
+        )
         worse = self.summary[self.summary["worse"]]
         if worse.empty:
             self.alerts.value = ""
