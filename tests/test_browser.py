@@ -142,3 +142,48 @@ def test_console_downloads_open_with_pandas_and_openpyxl(voila_server, context, 
         feliz.summarize(store.responses(room.id, "feliz"), journey),
         feliz.summarize(store.responses(target.id, "feliz"), journey),
     )
+
+
+@pytest.mark.browser
+def test_hidden_entry_disappears_from_projected_view(voila_server, context):
+    store = voila_server.store()
+    room, key = store.create_room("Sala moderada", "bank", "es")
+    person, token = store.join(room, "Pepe", "Caja")
+    hostile = "<img src=x onerror=alert(1)>Idea grosera $x$"
+
+    part = context.new_page()
+    part.goto(voila_server.url("00_bienvenida.ipynb", f"room={room.code}&me={token}"))
+    part.get_by_role("button", name="Enviar idea").click()
+    expect(part.get_by_text("Escribe algo antes de enviar (no puede quedar vacío).")).to_be_visible()
+    part.get_by_placeholder("p. ej. avisar por mensaje cuando la mesa esté lista").fill("x" * 300)
+    part.get_by_role("button", name="Enviar idea").click()
+    expect(part.get_by_text("Es demasiado largo: 300 caracteres de un máximo de 280.", exact=False)).to_be_visible()
+    part.get_by_placeholder("p. ej. avisar por mensaje cuando la mesa esté lista").fill(hostile)
+    part.get_by_role("button", name="Enviar idea").click()
+    expect(part.get_by_text("¡Idea guardada!", exact=False)).to_be_visible()
+
+    console = context.new_page()
+    console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+    console.get_by_role("button", name="Mostrar resultados").click()
+    entry = console.locator(".cl-wall-entry", has_text="Idea grosera")
+    expect(entry).to_contain_text(hostile)  # shown as literal text
+
+    dialogs = []
+    projector = context.new_page()
+    projector.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    projector.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
+    expect(projector.locator(".cl-wall-text", has_text="Idea grosera")).to_have_text(hostile)
+    projector.wait_for_url(lambda url: "key=" not in url)  # nothing secret on the projected screen
+    expect(projector.get_by_role("button", name="Mostrar resultados")).to_be_hidden()
+    expect(projector.get_by_role("button", name="Ocultar resultados")).to_be_hidden()
+    expect(projector.get_by_role("button", name="Ocultar")).to_have_count(0)
+    expect(projector.locator(".cl-code")).to_have_text(room.code)
+    projector.evaluate("window.__sameDocument = 3")
+
+    entry.get_by_role("button", name="Ocultar").click()
+    expect(projector.locator(".cl-wall-text", has_text="Idea grosera")).to_have_count(0)
+    expect(console.locator(".cl-wall-hidden", has_text="Idea grosera")).to_be_visible()  # console keeps it, struck
+    assert projector.evaluate("window.__sameDocument") == 3
+    assert dialogs == [] and projector.evaluate("document.querySelectorAll('img[src=x]').length") == 0
+    shot(projector, "projector")
+    assert store.responses(room.id)["hidden"].tolist() == [True]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
+from pathlib import Path
 import sqlite3
 
 import pytest
@@ -178,3 +180,42 @@ def test_concurrent_writer_processes_lose_nothing(tmp_path):
     assert len(df) == 6 * 20
     assert df.groupby("participant_id").size().tolist() == [20] * 6
     assert s.room_version(room.id) == 6 + 6 * 20
+
+
+def test_migration_from_version_1_keeps_all_data(tmp_path):
+    """tests/data/schema_v1.sqlite3 was written by the version-1 store (first release)."""
+    import shutil
+
+    path = tmp_path / "v1.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "schema_v1.sqlite3", path)
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+        before = raw.execute("SELECT room_id, participant_id, exercise, item, value FROM responses ORDER BY id").fetchall()
+    s = Store(f"sqlite:///{path}")
+    assert s.schema_version() == 2
+    room = s.list_rooms()[0]
+    assert (room.name, room.status) == ("Sala versión 1", "closed")
+    assert s.participants(room.id)["name"].tolist() == ["Ana", "Luis"]
+    df = s.responses(room.id)
+    assert len(df) == len(before) == 3 and not df["hidden"].any()
+    assert [json.dumps(v) for v in df["value"]] == [json.dumps(json.loads(b[4])) for b in before]
+    # the new column works after the migration
+    s.set_hidden(room.id, int(df["id"][0]))
+    assert s.responses(room.id)["hidden"].tolist() == [True, False, False]
+
+
+def test_hidden_answers_are_kept_and_only_for_their_room(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    other, _ = store.create_room("Banco", "bank")
+    person, _ = store.join(room, "Ana", "A")
+    store.save_response(person, "feliz", "idea", {"text": "algo grosero"})
+    rid = int(store.responses(room.id)["id"][0])
+    store.set_hidden(other.id, rid)  # wrong room: nothing happens
+    assert not store.responses(room.id)["hidden"][0]
+    v = store.room_version(room.id)
+    store.set_hidden(room.id, rid)
+    assert store.responses(room.id)["hidden"][0] and store.room_version(room.id) == v + 1
+    store.save_response(person, "feliz", "idea", {"text": "editado"})  # editing keeps it hidden
+    assert store.responses(room.id)["hidden"][0]
+    store.set_hidden(room.id, rid, False)
+    assert not store.responses(room.id)["hidden"][0]

@@ -1,14 +1,32 @@
-"""Command line: ``clientelitis demo`` seeds a rehearsal room; ``clientelitis create`` makes a real one."""
+"""Command line for facilitators: seed a demo room, create rooms, and manage them from a terminal.
+
+  demo / create            make a room and print its links
+  rooms [--all]            list rooms, newest first (--all includes archived ones)
+  links CODE               issue a new console link for a room (the old one stops working)
+  export CODE [--out DIR]  write the room's CSV, XLSX, HTML report and results file
+  import FILE --into CODE  merge a results file into a room
+  close / archive / reopen CODE
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from pathlib import Path
 
+from . import export
 from .demo import seed_demo
+from .export_view import slug
 from .page import Page
-from .store import Store, StoreError
+from .store import Room, Store, StoreError, normalize_code
 from .welcome import facilitator_link, join_link
+
+#: Exit code for a refusal the operator can fix (unknown room, bad file, empty name...).
+EXIT_REFUSED = 2
+
+#: ``command -> status`` for the commands that only change a room's status.
+STATUS_COMMANDS = {"close": "closed", "archive": "archived", "reopen": "open"}
 
 
 def _page(base: str) -> Page:
@@ -24,8 +42,117 @@ def _print_links(room, key: str, base: str, public: str) -> None:
     print(f"  console  : {facilitator_link(_page(base), room.code, key)}   <- secret, do not project")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="clientelitis", description=__doc__)
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _find_room(store: Store, raw_code: str) -> Room | None:
+    """The room with that code, or None after printing a one-line error to stderr."""
+    if normalize_code(raw_code) is None:
+        _error(f"{raw_code!r} is not a room code (6 characters, e.g. ACD347)")
+        return None
+    room = store.room_by_code(raw_code)
+    if room is None:
+        _error(f"no room with code {normalize_code(raw_code)} (see `clientelitis rooms --all`)")
+    return room
+
+
+def _date(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M")
+
+
+def _cmd_rooms(store: Store, args) -> int:
+    rooms = store.list_rooms(include_archived=args.all)
+    if not rooms:
+        print("No rooms." if args.all else "No rooms (archived rooms are hidden: use --all).")
+        return 0
+    header = ("CODE", "STATUS", "LANG", "INDUSTRY", "PEOPLE", "CREATED", "NAME")
+    rows = [
+        (r.code, r.status, r.lang, r.industry, str(len(store.participants(r.id))), _date(r.created_at),
+         r.name + ("  [demo]" if r.is_demo else ""))
+        for r in rooms
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [cell.rjust(w) if i == 4 else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        print("  ".join([*cells, row[-1]]).rstrip())
+    return 0
+
+
+def _cmd_links(store: Store, room: Room, args) -> int:
+    key = store.reset_facilitator_key(room.id)
+    print("New console link issued. The previous console link no longer works.")
+    if not room.is_open:
+        print(f"Note: the room is {room.status}; participants cannot join or answer until you reopen it.")
+    _print_links(room, key, args.base, args.public)
+    return 0
+
+
+def _cmd_export(store: Store, room: Room, args) -> int:
+    out = Path(args.out)
+    stem = f"{slug(room.name)}-{room.code}"
+    sheets = export.tables(store, room)
+    files = {
+        out / f"{stem}.csv": export.to_csv(list(sheets.values())[1]),
+        out / f"{stem}.xlsx": export.to_xlsx(sheets),
+        out / f"{stem}.html": export.html_report(store, room).encode("utf-8"),
+        out / f"{stem}.clientelitis.json": export.bundle_bytes(store, room),
+    }
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for path, data in files.items():
+            path.write_bytes(data)
+    except OSError as exc:
+        return _error(f"cannot write to {out}: {exc.strerror or exc}")
+    print(f"Exported room {room.code} ({room.name}):")
+    for path in files:
+        print(f"  {path}")
+    return 0
+
+
+def _bad_bundle_shape(data: dict) -> bool:
+    """True when a parsed results file would break the import half-way (checked before writing anything)."""
+    people, answers = data["participants"], data["responses"]
+    return (
+        not all(isinstance(p, dict) for p in people)
+        or not all(isinstance(a, dict) and "exercise" in a and "item" in a for a in answers)
+        or not isinstance(data.get("room", {}), dict)
+    )
+
+
+def _cmd_import(store: Store, room: Room, args) -> int:
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as exc:
+        return _error(f"cannot read {args.file}: {exc.strerror or exc}")
+    try:
+        data = export.read_bundle(raw)
+        if _bad_bundle_shape(data):
+            raise StoreError("import.bad_file")
+    except StoreError as exc:
+        return _error(f"{args.file} is not a Clientelitis results file ({exc.key})")
+    if not room.is_open:
+        return _error(f"room {room.code} is {room.status}; run `clientelitis reopen {room.code}` first")
+    people, answers = export.import_bundle(store, room, data)
+    print(f"Imported {people} participants and {answers} answers into room {room.code} ({room.name}).")
+    return 0
+
+
+def _cmd_status(store: Store, room: Room, args) -> int:
+    status = STATUS_COMMANDS[args.command]
+    store.set_room_status(room.id, status)
+    if room.status == status:
+        print(f"Room {room.code} ({room.name}) was already {status}.")
+    else:
+        print(f"Room {room.code} ({room.name}): {room.status} -> {status}.")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="clientelitis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base", default="http://localhost:8866", help="address of the Voila server")
     parser.add_argument("--public", default="", help="address participants use (default: --base)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,21 +164,49 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--industry", default="restaurant")
     create.add_argument("--lang", default="es", choices=["es", "en"])
     create.add_argument("--size", type=int, default=40)
-    args = parser.parse_args(argv)
+    rooms = sub.add_parser("rooms", help="list rooms, newest first")
+    rooms.add_argument("--all", action="store_true", help="include archived rooms")
+    links = sub.add_parser("links", help="issue a new console link (the previous one stops working)")
+    links.add_argument("code")
+    exp = sub.add_parser("export", help="write the room's CSV, XLSX, HTML report and results file")
+    exp.add_argument("code")
+    exp.add_argument("--out", default=".", help="folder to write to (default: current folder)")
+    imp = sub.add_parser("import", help="merge a results file (.clientelitis.json) into a room")
+    imp.add_argument("file")
+    imp.add_argument("--into", required=True, metavar="CODE", help="code of the room to import into")
+    for command, status in STATUS_COMMANDS.items():
+        sub.add_parser(command, help=f"set the room's status to {status}").add_argument("code")
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
     store = Store()
-    if args.command == "demo":
-        room, key = seed_demo(store, participants=args.participants, lang=args.lang)
-        print("Demo room with simulated participants:")
-    else:
-        try:
+    try:
+        if args.command == "demo":
+            room, key = seed_demo(store, participants=args.participants, lang=args.lang)
+            print("Demo room with simulated participants:")
+            _print_links(room, key, args.base, args.public)
+            return 0
+        if args.command == "create":
             room, key = store.create_room(args.name, args.industry, args.lang, expected_size=args.size)
-        except StoreError as exc:
-            print(f"error: {exc.key}", file=sys.stderr)
-            return 2
-        print("Room created:")
-    _print_links(room, key, args.base, args.public)
-    return 0
+            print("Room created:")
+            _print_links(room, key, args.base, args.public)
+            return 0
+        if args.command == "rooms":
+            return _cmd_rooms(store, args)
+        room = _find_room(store, args.into if args.command == "import" else args.code)
+        if room is None:
+            return EXIT_REFUSED
+        handler = {"links": _cmd_links, "export": _cmd_export, "import": _cmd_import}.get(
+            args.command, _cmd_status
+        )
+        return handler(store, room, args)
+    except StoreError as exc:
+        print(f"error: {exc.key}", file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        store.dispose()
 
 
 if __name__ == "__main__":  # pragma: no cover

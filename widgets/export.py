@@ -52,10 +52,11 @@ def tables(store: Store, room: Room) -> dict[str, pd.DataFrame]:
             tr("export.col.name"): rec.name,
             tr("export.col.team"): rec.team,
             tr("export.col.exercise"): tr(f"{rec.exercise}.title") if rec.exercise == feliz.EXERCISE else rec.exercise,
-            tr("export.col.item"): labels.get(rec.item, rec.item),
+            tr("export.col.item"): tr("feliz.idea_title") if rec.item == feliz.IDEA_ITEM else labels.get(rec.item, rec.item),
         }
         for k, v in value.items():
-            row[tr(f"export.col.{k}") if k in ("enter", "leave") else k] = v
+            row[tr(f"export.col.{k}") if k in ("enter", "leave", "text") else k] = v
+        row[tr("export.col.hidden")] = tr("export.yes") if rec.hidden else ""
         row[tr("export.col.updated")] = _when(rec.updated_at)
         rows.append(row)
     answers_out = pd.DataFrame(rows)

@@ -7,6 +7,7 @@ import time
 import ipywidgets as W
 
 from . import exercises
+from .browser import BrowserBridge
 from .i18n import Translator
 from .export_view import ExportPanel
 from .live import RoomWatcher
@@ -38,21 +39,36 @@ class FacilitatorApp(W.VBox):
             self.children = [html(f"<h1>{esc(self.tr('facilitator.title'))}</h1>"), self.notice]
             return
         self.room = room
+        self.key = page.get("key")
+        self.bridge = BrowserBridge()
         tr = self.tr
         self.link = join_link(page, room.code)
         self.people = html("", "cl-people")
         self.count = html("", "cl-big-number")
         self.toggle = W.Button(icon="lock")
         self.toggle.on_click(lambda _b: self.toggle_room())
-        self.phase_button = W.Button(icon="play")
-        self.phase_button.on_click(lambda _b: self.toggle_phase())
+        self.phase_buttons = {}
+        agenda_rows = []
+        for ex_id, ex in exercises.EXERCISES.items():
+            button = W.Button(icon="play")
+            button.on_click(lambda _b, ex_id=ex_id: self.toggle_phase(ex_id))
+            self.phase_buttons[ex_id] = button
+            row = W.HBox([html(f"<span class='cl-people'>{esc(tr(ex.title_key))}</span>"), button],
+                         layout=W.Layout(align_items="center", flex_flow="row wrap"))
+            agenda_rows.append(row)
+        self.project_button = W.Button(description=tr("projector.enter"), icon="desktop", button_style="primary")
+        self.project_button.on_click(lambda _b: self.set_projector(True))
+        self.exit_button = W.Button(description=tr("projector.exit"), icon="times")
+        self.exit_button.on_click(lambda _b: self.set_projector(False))
+        self.exit_box = W.HBox([self.exit_button])
+        self.exit_box.add_class("cl-exit-projector")
         self.reveal_button = W.Button(icon="eye")
         self.reveal_button.on_click(lambda _b: self.toggle_reveal())
         self.minutes = W.BoundedIntText(value=10, min=1, max=180, description=tr("timer.minutes"),
                                         layout=W.Layout(width="200px"))
         self.timer_button = W.Button(description=tr("timer.start"), icon="clock-o")
         self.timer_button.on_click(lambda _b: self.toggle_timer())
-        self.timer = html("", "cl-timer", "cl-big-number")
+        self.timer = html("", "cl-timer")
         self.phase_status = html("")
         self.panels = [exercises.get(ex).facilitator(store, room, tr) for ex in exercises.EXERCISES]
         join_card = card(
@@ -63,21 +79,31 @@ class FacilitatorApp(W.VBox):
             ),
         )
         people_card = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.count, self.people)
+        self.controls = card(
+            html(f"<h2>{esc(tr('console.controls'))}</h2><p>{esc(tr('console.agenda'))}</p>"),
+            *agenda_rows,
+            self.phase_status,
+            W.HBox([self.reveal_button, self.project_button], layout=W.Layout(flex_flow="row wrap")),
+            W.HBox([self.minutes, self.timer_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+        )
+        self.room_card = card(self.toggle)
+        self.export_card = card(ExportPanel(store, room, tr))
         cards = W.HBox([join_card, people_card], layout=W.Layout(flex_flow="row wrap"))
         cards.add_class("cl-cards")
         self.children = [
+            self.bridge,
             html(f"<h1>{esc(room.name)}</h1>"),
+            self.timer,
             self.notice,
             cards,
-            card(html(f"<h2>{esc(tr('console.controls'))}</h2>"), self.phase_status,
-                 W.HBox([self.phase_button, self.reveal_button], layout=W.Layout(flex_flow="row wrap")),
-                 W.HBox([self.minutes, self.timer_button, self.timer], layout=W.Layout(flex_flow="row wrap",
-                                                                                      align_items="center"))),
+            self.controls,
             *[card(p) for p in self.panels],
-            card(self.toggle),
-            card(ExportPanel(store, room, tr)),
+            self.room_card,
+            self.export_card,
+            self.exit_box,
         ]
         self.refresh()
+        self.set_projector(page.get("view") == "projector")
         self.watcher = RoomWatcher(store, room.id, interval=interval)
         self.watcher.version = store.room_version(room.id)
         self.watcher.subscribe(self.refresh)
@@ -100,10 +126,11 @@ class FacilitatorApp(W.VBox):
         for panel in self.panels:
             panel.set_revealed(revealed(room.state))
             panel.refresh()
-        phase_open = open_phase(room.state) == exercises.DEFAULT_EXERCISE
-        self.phase_button.description = self.tr("phase.close" if phase_open else "phase.open")
-        self.phase_button.button_style = "" if phase_open else "primary"
-        self.phase_status.value = esc(self.tr("phase.is_open" if phase_open else "phase.is_closed"))
+        current = open_phase(room.state)
+        for ex_id, button in self.phase_buttons.items():
+            button.description = self.tr("phase.close" if current == ex_id else "phase.open")
+            button.button_style = "" if current == ex_id else "primary"
+        self.phase_status.value = esc(self.tr("phase.is_open" if current else "phase.is_closed"))
         shown = revealed(room.state)
         self.reveal_button.description = self.tr("reveal.hide" if shown else "reveal.show")
         self.reveal_button.button_style = "" if shown else "info"
@@ -125,11 +152,27 @@ class FacilitatorApp(W.VBox):
         else:
             self.timer.value = esc(self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left)))
 
-    def toggle_phase(self) -> None:
+    def toggle_phase(self, exercise_id: str = exercises.DEFAULT_EXERCISE) -> None:
+        """Open ``exercise_id`` (closing any other), or close it when it is the open one."""
         room = self.store.room(self.room.id)
-        is_open = open_phase(room.state) == exercises.DEFAULT_EXERCISE
-        self.store.update_room_state(room.id, phase="" if is_open else exercises.DEFAULT_EXERCISE)
+        is_open = open_phase(room.state) == exercise_id
+        self.store.update_room_state(room.id, phase="" if is_open else exercise_id)
         self.refresh()
+
+    def set_projector(self, on: bool) -> None:
+        """Projection mode: large type, no controls, no moderation, and no key in the address bar."""
+        self.projector = on
+        for box in (self.controls, self.room_card, self.export_card):
+            box.layout.display = "none" if on else ""
+        self.exit_box.layout.display = "" if on else "none"
+        for panel in self.panels:
+            panel.set_moderating(not on)
+        if on:
+            self.add_class("cl-projector")
+            self.bridge.query = f"?room={self.room.code}&view=projector"
+        else:
+            self.remove_class("cl-projector")
+            self.bridge.query = f"?room={self.room.code}&key={self.key}"
 
     def toggle_reveal(self) -> None:
         room = self.store.room(self.room.id)

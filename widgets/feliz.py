@@ -11,6 +11,7 @@ from typing import Iterable
 import pandas as pd
 
 from .journeys import Touchpoint
+from .text import validate_text
 
 EXERCISE = "feliz"
 SCALE = (1, 2, 3, 4, 5)
@@ -51,6 +52,35 @@ def validate_rating(value: object) -> int | None:
 def answer(enter: object, leave: object) -> dict:
     """The stored form of one touchpoint's answer."""
     return {"enter": validate_rating(enter), "leave": validate_rating(leave)}
+
+
+IDEA_ITEM = "idea"
+IDEA_MAX = 280
+
+
+def idea(text: object) -> dict:
+    """The stored form of a participant's idea (raises ``TextError`` when empty or too long)."""
+    return {"text": validate_text(text, IDEA_MAX)}
+
+
+def ideas(responses: pd.DataFrame, include_hidden: bool = True) -> pd.DataFrame:
+    """The room's ideas, oldest first: id, name, team, text, hidden."""
+    cols = ["id", "name", "team", "text", "hidden"]
+    if responses.empty:
+        return pd.DataFrame(columns=cols)
+    rows = responses[responses["item"] == IDEA_ITEM]
+    if not include_hidden:
+        rows = rows[~rows["hidden"].astype(bool)]
+    return pd.DataFrame(
+        {
+            "id": rows["id"].astype(int),
+            "name": rows["name"],
+            "team": rows["team"],
+            "text": [v.get("text", "") if isinstance(v, dict) else "" for v in rows["value"]],
+            "hidden": rows["hidden"].astype(bool),
+        },
+        columns=cols,
+    ).reset_index(drop=True)
 
 
 def _ratings(responses: pd.DataFrame) -> pd.DataFrame:

@@ -10,8 +10,9 @@ from .charts import copy_figure, happiness_dumbbell
 from .i18n import Translator
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
-from .text import esc
+from .text import TextError, esc
 from .ui import Notice, card, html
+from .wall import Wall
 
 
 def _scale(tr: Translator, description: str) -> W.ToggleButtons:
@@ -53,6 +54,11 @@ class FelizParticipant(W.VBox):
             row.add_class("cl-row")
             rows.append(row)
         self.figure = go.FigureWidget(self._figure())
+        self.idea_text = W.Textarea(placeholder=tr("feliz.idea_placeholder"),
+                                    layout=W.Layout(width="100%", max_width="640px", height="90px"))
+        self.idea_button = W.Button(description=tr("feliz.idea_send"), icon="paper-plane", button_style="primary")
+        self.idea_button.on_click(lambda _b: self.send_idea())
+        self.idea_notice = Notice()
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2><p>{esc(tr('feliz.intro'))}</p>"),
             html(f"<p class='cl-tp-hint'>{esc(tr('feliz.scale_help'))}</p>"),
@@ -60,6 +66,8 @@ class FelizParticipant(W.VBox):
             self.notice,
             self.saved,
             card(html(f"<h2>{esc(tr('feliz.own_chart'))}</h2>"), self.net, self.figure),
+            card(html(f"<h2>{esc(tr('feliz.idea_title'))}</h2><p>{esc(tr('feliz.idea_intro'))}</p>"),
+                 self.idea_text, self.idea_button, self.idea_notice),
         ]
         self.load()
 
@@ -73,6 +81,8 @@ class FelizParticipant(W.VBox):
         self._loading = True
         try:
             for rec in df.itertuples(index=False):
+                if rec.item == feliz.IDEA_ITEM and isinstance(rec.value, dict):
+                    self.idea_text.value = rec.value.get("text", "")
                 if rec.item in self.enter and isinstance(rec.value, dict):
                     self.enter[rec.item].value = rec.value.get("enter")
                     self.leave[rec.item].value = rec.value.get("leave")
@@ -97,8 +107,18 @@ class FelizParticipant(W.VBox):
         self.saved.value = esc("✓ " + self.tr("feliz.saved", touchpoint=name))
         self._redraw()
 
+    def send_idea(self) -> None:
+        """Save the idea; a refusal keeps the text in the box so nothing typed is lost."""
+        try:
+            value = feliz.idea(self.idea_text.value)
+            self.store.save_response(self.participant, feliz.EXERCISE, feliz.IDEA_ITEM, value)
+        except (TextError, StoreError) as exc:
+            self.idea_notice.show("error", self.tr(exc.key, **exc.kwargs))
+            return
+        self.idea_notice.show("ok", self.tr("feliz.idea_saved"))
+
     def set_enabled(self, enabled: bool) -> None:
-        for w in list(self.enter.values()) + list(self.leave.values()):
+        for w in list(self.enter.values()) + list(self.leave.values()) + [self.idea_text, self.idea_button]:
             w.disabled = not enabled
 
     # -- chart ----------------------------------------------------------------------------------
@@ -131,7 +151,8 @@ class FelizFacilitator(W.VBox):
         self.alerts = html("")
         self.figure = go.FigureWidget(self._figure())
         self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
-        self.results = W.VBox([self.figure, self.alerts])
+        self.wall = Wall(tr, self.hide, tr("feliz.wall_title"))
+        self.results = W.VBox([self.figure, self.alerts, self.wall])
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
             self.status,
@@ -148,8 +169,17 @@ class FelizFacilitator(W.VBox):
         self.results.layout.display = "" if revealed else "none"
         self.hidden.layout.display = "none" if revealed else ""
 
+    def hide(self, response_id: int, hidden: bool) -> None:
+        self.store.set_hidden(self.room.id, response_id, hidden)
+        self.refresh()
+
+    def set_moderating(self, moderating: bool) -> None:
+        """Console (moderation buttons, hidden entries struck through) or projected view (hidden ones gone)."""
+        self.wall.set_moderating(moderating)
+
     def _figure(self):
         df = self.store.responses(self.room.id, feliz.EXERCISE)
+        self.ideas = feliz.ideas(df)
         self.summary = feliz.summarize(df, self.journey)
         done = feliz.completed(df, self.journey)
         self.done = int(done.sum())
@@ -161,6 +191,7 @@ class FelizFacilitator(W.VBox):
 
     def refresh(self) -> None:
         copy_figure(self.figure, self._figure())
+        self.wall.update(self.ideas)
         self.status.value = esc(self.tr("feliz.progress", answering=self.answering, done=self.done))
         self.who.value = (
             esc(self.tr("feliz.pending", names=", ".join(self.pending))) if self.pending else ""

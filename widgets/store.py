@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from . import config
 from .text import clean_label
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Room codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read off a projector.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -84,6 +84,8 @@ responses = sa.Table(
     sa.Column("item", sa.String(128), nullable=False),
     sa.Column("value", sa.Text, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
+    # Moderation: a hidden answer is kept (and exported) but never shown on the projected view.
+    sa.Column("hidden", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.UniqueConstraint("room_id", "participant_id", "exercise", "item", name="uq_response"),
     sqlite_autoincrement=True,
 )
@@ -343,6 +345,16 @@ class Store:
             ).scalar()
         return stored is not None and hmac.compare_digest(stored, hash_secret(key))
 
+    def reset_facilitator_key(self, room_id: int) -> str:
+        """Issue a new facilitator key (the old link stops working); returns the new key."""
+        key = new_secret()
+
+        def tx(conn):
+            conn.execute(rooms.update().where(rooms.c.id == room_id).values(facilitator_key_hash=hash_secret(key)))
+
+        self._retrying(tx)
+        return key
+
     def set_room_status(self, room_id: int, status: str) -> None:
         if status not in ("open", "closed", "archived"):
             raise ValueError(status)
@@ -533,6 +545,8 @@ class Store:
                 responses.c.item,
                 responses.c.value,
                 responses.c.updated_at,
+                responses.c.id,
+                responses.c.hidden,
             )
             .join(participants, participants.c.id == responses.c.participant_id)
             .where(responses.c.room_id == room_id)
@@ -545,11 +559,31 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(q).all()
         df = pd.DataFrame(
-            rows, columns=["participant_id", "name", "team", "exercise", "item", "value", "updated_at"]
+            rows,
+            columns=["participant_id", "name", "team", "exercise", "item", "value", "updated_at", "id", "hidden"],
         )
         df["value"] = [json.loads(v) for v in df["value"]]
+        df["hidden"] = df["hidden"].astype(bool)
         return df
+
+    def set_hidden(self, room_id: int, response_id: int, hidden: bool = True) -> None:
+        """Hide (or show again) one answer on the projected view; it stays stored and exported."""
+
+        def tx(conn):
+            conn.execute(
+                responses.update()
+                .where(responses.c.id == response_id, responses.c.room_id == room_id)
+                .values(hidden=hidden)
+            )
+            self._bump(conn, room_id)
+
+        self._retrying(tx)
+
+
+def _v1_to_v2(conn: sa.Connection) -> None:
+    """Version 2 adds moderation: ``responses.hidden``."""
+    conn.exec_driver_sql("ALTER TABLE responses ADD COLUMN hidden BOOLEAN NOT NULL DEFAULT FALSE")
 
 
 #: ``MIGRATIONS[n]`` upgrades a database from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2}

@@ -38,3 +38,22 @@ def cell_safe(value: object) -> object:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+class TextError(ValueError):
+    """Refused free text; ``key`` names the message in the i18n catalog."""
+
+    def __init__(self, key: str, **kwargs: object):
+        super().__init__(key)
+        self.key = key
+        self.kwargs = kwargs
+
+
+def validate_text(raw: object, max_len: int = 280) -> str:
+    """Free text from a participant: cleaned, not empty, at most ``max_len`` characters (never cut)."""
+    text = clean_label(raw, max_len=10**7)
+    if not text:
+        raise TextError("text.empty")
+    if len(text) > max_len:
+        raise TextError("text.too_long", length=len(text), max=max_len)
+    return text

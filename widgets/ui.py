@@ -17,6 +17,18 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-app h2 { font-size: 1.5rem; margin: .4em 0 .2em; }
 .cl-card { border: 1px solid #d9d9d9; border-radius: 12px; padding: 14px 18px; background: #fff; }
 .cl-cards { gap: 16px; }
+.cl-qr svg { width: 300px; height: 300px; }
+.cl-projector { font-size: 24px; background: #fff; color: #000; }
+.cl-projector p, .cl-projector li { font-size: 1.5rem; }
+.cl-projector .cl-code { font-size: 6rem; }
+.cl-projector .cl-qr svg { width: 460px; height: 460px; }
+.cl-projector .cl-link { font-size: 1.6rem; }
+.cl-projector .cl-people, .cl-projector .cl-wall-text { font-size: 1.6rem; }
+.cl-projector .cl-timer { font-size: 4rem; }
+.cl-exit-projector .widget-button { font-size: .8rem; min-height: 24px; opacity: .5; }
+.cl-wall-entry { border-bottom: 1px solid #eee; padding: 6px 0; gap: 10px; }
+.cl-wall-text { font-size: 1.2rem; }
+.cl-wall-hidden { text-decoration: line-through; color: #999; }
 .cl-timer { font-size: 2rem; font-weight: 800; color: var(--cl-blue); }
 .cl-notice { padding: 10px 14px; border-radius: 8px; font-size: 1.05rem; }
 .cl-notice-info { background: #eef5fb; border-left: 6px solid var(--cl-blue); }
