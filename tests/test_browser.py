@@ -187,3 +187,26 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     assert dialogs == [] and projector.evaluate("document.querySelectorAll('img[src=x]').length") == 0
     shot(projector, "projector")
     assert store.responses(room.id)["hidden"].tolist() == [True]
+
+
+@pytest.mark.browser
+def test_my_rooms_survive_a_reload_in_the_same_browser(voila_server, context):
+    welcome = context.new_page()
+    welcome.goto(voila_server.url("00_bienvenida.ipynb"))
+    welcome.get_by_placeholder("p. ej. Banco Norte, ola 1").fill("Sala del navegador")
+    welcome.get_by_role("button", name="Crear sala").click()
+    expect(welcome.locator(".cl-my-room", has_text="Sala del navegador")).to_be_visible()
+    code = welcome.locator(".cl-code").inner_text()
+    welcome.reload()
+    row = welcome.locator(".cl-my-room", has_text="Sala del navegador")
+    expect(row).to_contain_text(code)
+    assert "key=" in row.locator("a.cl-room-console").get_attribute("href")
+    row.get_by_role("button", name="Archivar").click()
+    expect(welcome.locator(".cl-my-room", has_text="Sala del navegador")).to_have_count(0)
+    assert voila_server.store().room_by_code(code).status == "archived"
+    # another browser (no shared storage) does not see the room
+    other = context.browser.new_context()
+    page2 = other.new_page()
+    page2.goto(voila_server.url("00_bienvenida.ipynb"))
+    expect(page2.get_by_text("Aún no has creado salas desde este navegador.")).to_be_visible()
+    other.close()

@@ -71,6 +71,18 @@ def test_results_file_round_trip_reproduces_chart_data(store, filled):
     pd.testing.assert_frame_equal(before, after)
 
 
+def test_moderation_travels_in_the_results_file(store, filled):
+    person = store.join(filled, "Troll", "X")[0]
+    store.save_response(person, "feliz", "idea", {"text": "algo feo"})
+    store.save_response(person, "feliz", "other", {"text": "algo bien"})
+    df = store.responses(filled.id)
+    store.set_hidden(filled.id, int(df[df["item"] == "idea"]["id"].iloc[0]))
+    target, _ = store.create_room("Destino", filled.industry, "es")
+    export.import_bundle(store, target, export.read_bundle(export.bundle_bytes(store, filled)))
+    got = store.responses(target.id)
+    assert got[got["name"] == "Troll"].set_index("item")["hidden"].to_dict() == {"idea": True, "other": False}
+
+
 def test_import_into_a_room_with_the_same_names_keeps_both(store, filled):
     data = export.read_bundle(export.bundle_bytes(store, filled))
     export.import_bundle(store, filled, data)  # merge into itself: every name already taken

@@ -12,7 +12,7 @@ import pytest
 from widgets.i18n import LANGUAGES, Translator, catalog, t
 
 ROOT = Path(__file__).resolve().parent.parent
-KEY_USE = re.compile(r"""(?:\btr|\bt\(\s*\w+\s*,|StoreError|\bkey\s*=)\(?\s*["']([a-z_]+\.[a-z0-9_.]+)["']""")
+KEY_USE = re.compile(r"""(?:\btr|\bt\(\s*\w+\s*,|StoreError|TextError|\bkey\s*=)\(?\s*["']([a-z_]+\.[a-z0-9_.]*[a-z0-9_])["']""")
 
 
 def _placeholders(text: str) -> set[str]:
@@ -39,6 +39,7 @@ def test_every_key_used_in_code_exists():
         used |= set(KEY_USE.findall(path.read_text(encoding="utf-8")))
     # keys built at run time
     used |= {f"feliz.scale.{v}" for v in range(1, 6)} | {f"lang.{code}" for code in LANGUAGES}
+    used |= {f"rooms.status.{s}" for s in ("open", "closed", "archived")}
     assert len(used) > 40
     for lang in LANGUAGES:
         missing = sorted(used - set(catalog(lang)))

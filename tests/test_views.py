@@ -163,3 +163,39 @@ def test_participant_text_is_escaped_on_the_console(store, room):
     assert "<img" not in app.people.value and "&lt;img" in app.people.value
     assert "$" not in app.people.value
     stop(app)
+
+
+def test_my_rooms_remembers_archives_reopens_and_forgets(store):
+    import json
+
+    app = WelcomeApp(store, page())
+    bridge = app.participant.bridge
+    bridge.stored = json.dumps([{"code": "AAAAAA", "key": "nope"}, "junk", {"code": 3}])  # odd storage
+    rooms = app.my_rooms
+    assert rooms.list.children[0].value.endswith(f"{t('es', 'rooms.none')}</p>")
+    app.creator.name.value = "Sala recordada"
+    app.creator.submit()
+    room, key = app.creator.room, app.creator.key
+    assert json.loads(bridge.store_value)[-1] == {"code": room.code, "key": key, "name": "Sala recordada"}
+    row = rooms.list.children[0]
+    assert f"key={key}" in row.children[0].value and "Sala recordada" in row.children[0].value
+    row.children[1].click()  # archive
+    assert store.room(room.id).status == "archived"
+    assert "cl-my-room" not in rooms.list.children[0]._dom_classes  # archived rooms hidden by default
+    rooms.show_archived.value = True
+    rooms.list.children[0].children[1].click()  # reopen
+    assert store.room(room.id).status == "open"
+    rooms.list.children[0].children[2].click()  # forget
+    assert json.loads(bridge.store_value) == [{"code": "AAAAAA", "key": "nope"}]
+    assert store.room(room.id) is not None  # forgetting never deletes the room
+
+
+def test_my_rooms_ignores_a_wrong_key(store):
+    import json
+
+    room, key = store.create_room("Ajena", "bank")
+    app = WelcomeApp(store, page())
+    app.participant.bridge.stored = json.dumps([{"code": room.code, "key": "stolen-guess"}])
+    assert all("cl-my-room" not in c._dom_classes for c in app.my_rooms.list.children)
+    app.my_rooms.set_status(room.code, "stolen-guess", "archived")
+    assert store.room(room.id).status == "open"

@@ -22,6 +22,13 @@ class BrowserBridge(anywidget.AnyWidget):
       };
       model.on("change:query", apply);
       apply();
+      const KEY = "clientelitis.rooms";
+      try { model.set("stored", window.localStorage.getItem(KEY) || ""); } catch (e) { model.set("stored", ""); }
+      model.set("ready", true);
+      model.save_changes();
+      model.on("change:store_value", () => {
+        try { window.localStorage.setItem(KEY, model.get("store_value")); } catch (e) {}
+      });
     }
     export default { render };
     """
@@ -29,3 +36,9 @@ class BrowserBridge(anywidget.AnyWidget):
     href = traitlets.Unicode("").tag(sync=True)
     #: A query string (``?a=b``) the browser should show in its address bar.
     query = traitlets.Unicode("").tag(sync=True)
+    #: What this browser remembers (localStorage): the rooms it created, as JSON (read on render).
+    stored = traitlets.Unicode("").tag(sync=True)
+    #: Set by the kernel to write a new value into this browser's localStorage.
+    store_value = traitlets.Unicode("").tag(sync=True)
+    #: True once the front end has reported ``href`` and ``stored``.
+    ready = traitlets.Bool(False).tag(sync=True)

@@ -145,7 +145,8 @@ def bundle(store: Store, room: Room) -> dict[str, Any]:
             {"ref": int(r.id), "name": r.name, "team": r.team} for r in people.itertuples(index=False)
         ],
         "responses": [
-            {"ref": int(r.participant_id), "exercise": r.exercise, "item": r.item, "value": r.value}
+            {"ref": int(r.participant_id), "exercise": r.exercise, "item": r.item, "value": r.value,
+             "hidden": bool(r.hidden)}
             for r in answers.itertuples(index=False)
         ],
     }
@@ -182,10 +183,17 @@ def import_bundle(store: Store, room: Room, data: dict[str, Any]) -> tuple[int, 
         existing.add(joined.name.casefold())
         mapping[person.get("ref")] = joined
     count = 0
+    to_hide = set()
     for answer in data["responses"]:
         person = mapping.get(answer.get("ref"))
         if person is None:
             continue
         store.save_response(person, str(answer["exercise"]), str(answer["item"]), answer.get("value"))
+        if answer.get("hidden"):
+            to_hide.add((person.id, str(answer["exercise"]), str(answer["item"])))
         count += 1
+    if to_hide:  # moderation travels with the answers
+        for r in store.responses(room.id).itertuples(index=False):
+            if (r.participant_id, r.exercise, r.item) in to_hide:
+                store.set_hidden(room.id, int(r.id))
     return len(mapping), count

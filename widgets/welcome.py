@@ -7,6 +7,7 @@ import ipywidgets as W
 from .export_view import on_binder
 from .i18n import LANGUAGES, Translator
 from .journeys import industries
+from .my_rooms import MyRooms
 from .page import Page
 from .participant import ParticipantApp
 from .qr import qr_svg
@@ -29,9 +30,10 @@ def facilitator_link(page: Page, code: str, key: str) -> str:
 class CreateRoomForm(W.VBox):
     """Room name, industry template, language and expected size; shows the links once created."""
 
-    def __init__(self, store: Store, page: Page, tr: Translator):
+    def __init__(self, store: Store, page: Page, tr: Translator, on_created=None):
         super().__init__()
         self.store, self.page, self.tr = store, page, tr
+        self.on_created = on_created
         wide = W.Layout(width="100%", max_width="460px")
         st = {"description_width": "140px"}
         self.name = W.Text(description=tr("create.name"), placeholder=tr("create.name_placeholder"),
@@ -62,6 +64,8 @@ class CreateRoomForm(W.VBox):
             return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
         self.room, self.key = room, key
         self.notice.show("ok", self.tr("create.done", room=room.name))
+        if self.on_created:
+            self.on_created(room, key)
         join = join_link(self.page, room.code)
         console = facilitator_link(self.page, room.code, key)
         self.result.children = [
@@ -89,10 +93,13 @@ class WelcomeApp(W.VBox):
         self.participant = ParticipantApp(store, page)
         if page.get("room"):
             self.creator = None
+            self.my_rooms = None
             self.children = [self.participant]
             return
-        self.creator = CreateRoomForm(store, page, self.tr)
         tr = self.tr
+        self.my_rooms = MyRooms(store, page, tr, self.participant.bridge, facilitator_link)
+        self.creator = CreateRoomForm(store, page, tr,
+                                      on_created=lambda room, key: self.my_rooms.remember(room.code, key, room.name))
         binder = html(f"<div class='cl-notice cl-notice-error'>{esc(tr('binder.warning'))}</div>") if on_binder() else html("")
         self.children = [
             binder,
@@ -102,5 +109,6 @@ class WelcomeApp(W.VBox):
             ),
             self.participant,
             card(self.creator),
+            card(self.my_rooms),
             html(f"<p class='cl-tp-hint'>{esc(tr('welcome.language_hint'))}</p>"),
         ]
