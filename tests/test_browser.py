@@ -210,3 +210,69 @@ def test_my_rooms_survive_a_reload_in_the_same_browser(voila_server, context):
     page2.goto(voila_server.url("00_bienvenida.ipynb"))
     expect(page2.get_by_text("Aún no has creado salas desde este navegador.")).to_be_visible()
     other.close()
+
+
+@pytest.mark.browser
+def test_magic_wand_two_teammates_rate_imagine_vote_and_console_shows_it(voila_server, context):
+    store = voila_server.store()
+    room, key = store.create_room("Varita en vivo", "restaurant", "es", state={"phase": "varita"})
+    _, ta = store.join(room, "Ana", "Azul")
+    _, tb = store.join(room, "Beto", "Azul")
+    a = context.new_page()
+    b = context.browser.new_context(viewport={"width": 412, "height": 915}).new_page()
+    b.set_default_timeout(60_000)
+    for page, token in ((a, ta), (b, tb)):
+        page.goto(voila_server.url("02_varita_magica.ipynb", f"room={room.code}&me={token}"))
+        expect(page.get_by_text("Diseñar la experiencia: la varita mágica")).to_be_visible()
+
+    # Ana adds a touchpoint; Beto tries the same name and is refused, keeping what he typed.
+    a.get_by_placeholder("nuevo momento, p. ej. Estacionamiento").fill("Estacionamiento")
+    a.get_by_role("button", name="Agregar momento").click()
+    expect(b.locator(".cl-tp-edit input").last).to_have_value("Estacionamiento")  # live, no reload
+    b.get_by_placeholder("nuevo momento, p. ej. Estacionamiento").fill("estacionamiento")
+    b.get_by_role("button", name="Agregar momento").click()
+    expect(b.get_by_text("Ya hay un momento llamado «estacionamiento» en su viaje.", exact=False)).to_be_visible()
+    expect(b.get_by_placeholder("nuevo momento, p. ej. Estacionamiento")).to_have_value("estacionamiento")
+
+    # Both rate today's first touchpoint.
+    for page, enter, leave in ((a, 3, 1), (b, 4, 0)):
+        page.get_by_role("button", name="2. Hoy").click()
+        row = page.locator(".cl-varita .cl-row").first
+        expect(row).to_contain_text("Reserva de mesa")
+        row.locator(".cl-scale").nth(0).get_by_role("button").nth(enter).click()
+        row.locator(".cl-scale").nth(1).get_by_role("button").nth(leave).click()
+        expect(page.get_by_text("Guardado.")).to_be_visible()
+
+    # Ana imagines the irresistible experience.
+    a.get_by_role("button", name="3. Varita").click()
+    a.get_by_role("button", name="Agregar idea").click()
+    expect(a.get_by_text("No puede quedar vacío", exact=False).or_(a.get_by_text("Escribe algo antes de enviar", exact=False))).to_be_visible()
+    a.get_by_placeholder("tu idea para este momento (máx. 200 caracteres)").fill("Avisar por mensaje cuando la mesa esté lista")
+    scales = a.locator(".cl-varita .cl-scale")
+    for i, choice in enumerate((4, 3, 0, 4)):  # delight 5, unique 4, effort 1, leaving 😍
+        scales.nth(i).get_by_role("button").nth(choice).click()
+    a.get_by_role("button", name="Agregar idea").click()
+    expect(a.get_by_text("¡Idea agregada!", exact=False)).to_be_visible()
+
+    # Beto votes for it (live list), three votes out of five.
+    b.get_by_role("button", name="4. Votar").click()
+    vote_row = b.locator(".cl-vote-row", has_text="Avisar por mensaje")
+    for _ in range(3):
+        vote_row.get_by_role("button", name="+").click()
+    expect(b.get_by_text("Usaste 3 de 5 votos.")).to_be_visible()
+    b.get_by_role("button", name="5. Resultado").click()
+    expect(b.locator(".cl-table")).to_contain_text("Avisar por mensaje")
+
+    # The console shows the team's before/after with the voted idea once revealed.
+    console = context.new_page()
+    console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+    console.get_by_role("button", name="Mostrar resultados").click()
+    panel = console.locator(".cl-card", has_text="Ideas de la varita").last
+    panel.locator("select").select_option(label="Azul")
+    expect(console.get_by_text("Curva de emociones: hoy vs. diseñada (Azul)")).to_be_visible()
+    expect(console.locator("ol.cl-people")).to_contain_text("3 · Avisar por mensaje cuando la mesa esté lista")
+    expect(console.locator(".ytick text", has_text="Reserva de mesa").first).to_be_visible()
+    shot(console, "varita-facilitator")
+    shot(b, "varita-participant")
+    table = store.team_items(room.id, "varita")
+    assert table["value"][0][-1]["name"] == "Estacionamiento"

@@ -40,6 +40,7 @@ def test_every_key_used_in_code_exists():
     # keys built at run time
     used |= {f"feliz.scale.{v}" for v in range(1, 6)} | {f"lang.{code}" for code in LANGUAGES}
     used |= {f"rooms.status.{s}" for s in ("open", "closed", "archived")}
+    used |= {f"varita.step.{s}" for s in ("journey", "today", "wand", "vote", "result")}
     assert len(used) > 40
     for lang in LANGUAGES:
         missing = sorted(used - set(catalog(lang)))

@@ -192,7 +192,7 @@ def test_migration_from_version_1_keeps_all_data(tmp_path):
         assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
         before = raw.execute("SELECT room_id, participant_id, exercise, item, value FROM responses ORDER BY id").fetchall()
     s = Store(f"sqlite:///{path}")
-    assert s.schema_version() == 2
+    assert s.schema_version() == store_mod.SCHEMA_VERSION
     room = s.list_rooms()[0]
     assert (room.name, room.status) == ("Sala versión 1", "closed")
     assert s.participants(room.id)["name"].tolist() == ["Ana", "Luis"]
@@ -219,3 +219,42 @@ def test_hidden_answers_are_kept_and_only_for_their_room(store):
     assert store.responses(room.id)["hidden"][0]
     store.set_hidden(room.id, rid, False)
     assert not store.responses(room.id)["hidden"][0]
+
+
+def test_team_items_read_modify_write_from_several_processes(tmp_path):
+    url = f"sqlite:///{tmp_path / 't.sqlite3'}"
+    s = Store(url)
+    room, _ = s.create_room("Equipos", "hotel")
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_appender, args=(url, room.id, i)) for i in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    items = s.team_items(room.id, "varita")
+    assert items["team"].tolist() == ["Azul"]
+    assert sorted(items["value"][0]) == sorted(f"P{i}-{k}" for i in range(4) for k in range(10))
+
+
+def _appender(url: str, room_id: int, idx: int) -> None:
+    s = Store(url)
+    person, _ = s.join(s.room(room_id), f"P{idx}", "Azul")
+    for k in range(10):
+        s.update_team_item(person, "varita", "journey", lambda v, k=k: (v or []) + [f"P{idx}-{k}"])
+    s.dispose()
+
+
+def test_team_item_change_can_refuse_without_writing(store):
+    room, _ = store.create_room("Equipos", "hotel")
+    person, _ = store.join(room, "Ana", "Azul")
+    store.update_team_item(person, "varita", "journey", lambda v: ["a"])
+
+    def refuse(v):
+        raise StoreError("varita.duplicate", name="a")
+
+    with pytest.raises(StoreError):
+        store.update_team_item(person, "varita", "journey", refuse)
+    assert store.team_items(room.id)["value"].tolist() == [["a"]]
+    other, _ = store.join(room, "Luis", "Rojo")
+    assert store.team_items(room.id, team="Rojo").empty

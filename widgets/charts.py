@@ -7,6 +7,7 @@ for every distinction that matters.
 from __future__ import annotations
 
 import math
+import zlib
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,7 +33,10 @@ def _segments(summary: pd.DataFrame, mask: pd.Series) -> tuple[list, list]:
     return xs, ys
 
 
-def happiness_dumbbell(summary: pd.DataFrame, tr: Translator, *, title: str = "", spread: bool = False) -> go.Figure:
+def happiness_dumbbell(
+    summary: pd.DataFrame, tr: Translator, *, title: str = "", spread: bool = False,
+    names: tuple[str, str] | None = None,
+) -> go.Figure:
     """Before/after dumbbell: one row per touchpoint, entering (grey circle) -> leaving (coloured arrow).
 
     ``summary`` comes from :func:`widgets.feliz.summarize`. Rows where customers leave less happy than
@@ -74,12 +78,12 @@ def happiness_dumbbell(summary: pd.DataFrame, tr: Translator, *, title: str = ""
                 name=tr("chart.worse"), hoverinfo="skip",
             ),
             go.Scatter(
-                x=list(s["enter_mean"]), y=list(s["y"]), mode="markers", name=tr("chart.enter"),
+                x=list(s["enter_mean"]), y=list(s["y"]), mode="markers", name=names[0] if names else tr("chart.enter"),
                 marker=dict(size=22, color="white", line=dict(color=GREY, width=4)),
                 error_x=error, text=hover, hovertemplate="%{text}<extra></extra>",
             ),
             go.Scatter(
-                x=list(s["leave_mean"]), y=list(s["y"]), mode="markers", name=tr("chart.leave"),
+                x=list(s["leave_mean"]), y=list(s["y"]), mode="markers", name=names[1] if names else tr("chart.leave"),
                 marker=dict(size=26, color=colors, symbol=symbols, line=dict(color="white", width=1)),
                 error_x=error_leave, text=hover, hovertemplate="%{text}<extra></extra>",
             ),
@@ -119,3 +123,114 @@ def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
         for old, new in zip(target.data, source.data):
             old.update(new.to_plotly_json(), overwrite=True)
         target.layout.update(source.layout.to_plotly_json(), overwrite=True)
+
+
+GREEN = "#009E73"
+SKY = "#56B4E9"
+
+
+def _face_axis(tr: Translator) -> dict:
+    return dict(
+        range=[0.5, 5.5], tickvals=list(FACES), ticktext=[f"{FACES[v]} {v}" for v in FACES],
+        title=dict(text=tr("chart.happiness_axis"), font=dict(size=18)), gridcolor="#E5E5E5", fixedrange=True,
+    )
+
+
+def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=plot_text(title), font=dict(size=26)) if title else None,
+        font=FONT, height=height, plot_bgcolor="white", paper_bgcolor="white",
+        margin=dict(l=20, r=20, t=80 if title else 30, b=80),
+        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=18)),
+    )
+    return fig
+
+
+def emotion_curve(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
+    """Today's vs the designed emotion curve along the journey: entering then leaving each touchpoint.
+
+    ``table`` comes from :func:`widgets.varita.design`. Always two traces (today, designed)."""
+    xs, today, designed = [], [], []
+    for i, r in enumerate(table.itertuples(index=False)):
+        xs += [i - 0.2, i + 0.2]
+        today += [r.enter, r.leave]
+        designed += [r.enter, r.designed]
+    fig = go.Figure(
+        data=[
+            go.Scatter(x=xs, y=today, mode="lines+markers", name=tr("varita.chart.today"),
+                       line=dict(color=GREY, width=4, dash="dot"), marker=dict(size=12, symbol="circle"),
+                       connectgaps=True, hovertemplate="%{y:.1f}<extra></extra>"),
+            go.Scatter(x=xs, y=designed, mode="lines+markers", name=tr("varita.chart.designed"),
+                       line=dict(color=BLUE, width=5), marker=dict(size=14, symbol="diamond"),
+                       connectgaps=True, hovertemplate="%{y:.1f}<extra></extra>"),
+        ]
+    )
+    _layout(fig, title, 520)
+    fig.update_layout(
+        xaxis=dict(tickvals=list(range(len(table))), ticktext=[plot_text(lbl) for lbl in table["label"]],
+                   tickangle=-30, fixedrange=True, automargin=True),
+        yaxis=_face_axis(tr),
+    )
+    return fig
+
+
+def gain_dumbbell(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
+    """Per touchpoint, today's leaving happiness -> the designed one, sorted by gain (largest first)."""
+    s = table.sort_values("gain", ascending=False, na_position="last")
+    summary = pd.DataFrame(
+        {
+            "label": s["label"], "n": s["n"], "enter_mean": s["leave"], "enter_std": float("nan"),
+            "leave_mean": s["designed"], "leave_std": float("nan"), "delta": s["gain"],
+            "worse": s["gain"] < 0,
+        }
+    )
+    return happiness_dumbbell(summary, tr, title=title,
+                              names=(tr("varita.chart.today_leave"), tr("varita.chart.designed_leave")))
+
+
+def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, title: str = "",
+                 quick_win=None) -> go.Figure:
+    """Ideas by effort (x) and delight (y); bubble size = votes; quick wins (high delight, low effort) in
+    green diamonds inside the shaded corner. Always two traces (quick wins, others)."""
+    def trace(items, name, color, symbol):
+        # a small deterministic spread so ideas with the same ratings stay visible
+        jitter = [((zlib.crc32(i.key.encode()) % 7) - 3) * 0.05 for i in items]
+        return go.Scatter(
+            x=[i.effort + j for i, j in zip(items, jitter)], y=[i.delight - j for i, j in zip(items, jitter)],
+            mode="markers", name=name,
+            marker=dict(size=[18 + 8 * totals.get(i.key, 0) for i in items], color=color, symbol=symbol,
+                        line=dict(color="white", width=1), opacity=0.85),
+            text=[tr("varita.chart.idea_hover", text=plot_text(i.text), votes=totals.get(i.key, 0),
+                     delight=i.delight, effort=i.effort) for i in items],
+            hovertemplate="%{text}<extra></extra>",
+        )
+
+    quick = [i for i in idea_list if quick_win and quick_win(i)]
+    other = [i for i in idea_list if not (quick_win and quick_win(i))]
+    fig = go.Figure(data=[trace(quick, tr("varita.chart.quick_wins"), GREEN, "diamond"),
+                          trace(other, tr("varita.chart.other_ideas"), BLUE, "circle")])
+    _layout(fig, title, 520)
+    fig.add_shape(type="rect", x0=0.5, x1=2.5, y0=3.5, y1=5.5, fillcolor=GREEN, opacity=0.12, line_width=0)
+    fig.add_annotation(x=1.5, y=5.35, text=tr("varita.chart.quick_zone"), showarrow=False, font=dict(size=16, color=GREEN))
+    fig.update_layout(
+        xaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("varita.chart.effort")), fixedrange=True),
+        yaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("varita.chart.delight")), fixedrange=True),
+    )
+    return fig
+
+
+def fans_gauge(today: float | None, designed: float | None, tr: Translator, *, title: str = "") -> go.Figure:
+    """The "fans" indicator: share of touchpoints where the customer leaves happier than they came in."""
+    value = 0 if designed is None else round(100 * designed)
+    ref = 0 if today is None else round(100 * today)
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number+delta", value=value, number=dict(suffix="%", font=dict(size=64)),
+            delta=dict(reference=ref, suffix=" pp", increasing=dict(color=BLUE), decreasing=dict(color=VERMILLION)),
+            gauge=dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=BLUE),
+                       threshold=dict(line=dict(color=GREY, width=6), value=ref)),
+            title=dict(text=plot_text(title or tr("varita.chart.fans")), font=dict(size=22)),
+        )
+    )
+    fig.update_layout(font=FONT, height=340, margin=dict(l=30, r=30, t=70, b=20), paper_bgcolor="white")
+    return fig

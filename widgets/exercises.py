@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .feliz_view import FelizFacilitator, FelizParticipant
+from .varita_view import VaritaFacilitator, VaritaParticipant
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Exercise:
 
 EXERCISES: dict[str, Exercise] = {
     "feliz": Exercise("feliz", "feliz.title", FelizParticipant, FelizFacilitator),
+    "varita": Exercise("varita", "varita.title", VaritaParticipant, VaritaFacilitator),
 }
 DEFAULT_EXERCISE = "feliz"
 

@@ -197,3 +197,47 @@ def import_bundle(store: Store, room: Room, data: dict[str, Any]) -> tuple[int, 
             if (r.participant_id, r.exercise, r.item) in to_hide:
                 store.set_hidden(room.id, int(r.id))
     return len(mapping), count
+
+
+def team_design_html(store: Store, room: Room, team: str) -> str:
+    """The team's designed experience on one self-contained page (charts work offline)."""
+    from . import varita
+    from .charts import emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
+    from .varita_view import team_journey
+
+    tr = Translator(room.lang)
+    responses = store.responses(room.id, varita.EXERCISE)
+    team_rows = responses[responses["team"] == team]
+    journey = team_journey(store, room, team)
+    table = varita.design(journey, team_rows)
+    totals = varita.vote_totals(team_rows)
+    figures = [
+        fans_gauge(varita.fans_share(table, "leave"), varita.fans_share(table, "designed"), tr),
+        emotion_curve(table, tr, title=tr("varita.chart.curve_title")),
+        gain_dumbbell(table, tr, title=tr("varita.chart.gain_title")),
+        ideas_matrix([i for i in varita.ideas(team_rows) if not i.hidden], totals, tr,
+                     title=tr("varita.chart.matrix_title"), quick_win=varita.quick_win),
+    ]
+    charts = "".join(
+        pio.to_html(f, include_plotlyjs=(k == 0), full_html=False, config={"displaylogo": False})
+        for k, f in enumerate(figures)
+    )
+    rows = "".join(
+        f"<tr><td>{esc(r.label)}</td><td>{esc(r.idea) if r.idea else '–'}</td><td>{r.votes}</td>"
+        f"<td>{'–' if pd.isna(r.leave) else f'{r.leave:.1f}'} → {'–' if pd.isna(r.designed) else f'{r.designed:.1f}'}</td></tr>"
+        for r in table.itertuples(index=False)
+    )
+    return f"""<!doctype html>
+<html lang="{room.lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(tr('varita.report_title', team=team))}</title>
+<style>body{{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}</style>
+</head><body>
+<h1>{esc(tr('varita.report_title', team=team))}</h1>
+<p>{esc(tr('varita.report_meta', room=room.name, industry=industry_name(room.industry, room.lang)))}</p>
+<table><tr><th>{esc(tr('export.col.item'))}</th><th>{esc(tr('varita.chosen'))}</th><th>{esc(tr('varita.votes'))}</th>
+<th>{esc(tr('varita.leave_change'))}</th></tr>{rows}</table>
+{charts}
+<p><small>{esc(tr('report.footer'))}</small></p>
+</body></html>"""

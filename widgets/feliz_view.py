@@ -152,13 +152,14 @@ class FelizFacilitator(W.VBox):
         self.figure = go.FigureWidget(self._figure())
         self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
         self.wall = Wall(tr, self.hide, tr("feliz.wall_title"))
-        self.results = W.VBox([self.figure, self.alerts, self.wall])
+        self.results = W.VBox([self.figure, self.alerts])
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
             self.status,
             self.who,
             self.hidden,
             self.results,
+            self.wall,
         ]
         self.set_revealed(False)
         self.refresh()
@@ -168,6 +169,11 @@ class FelizFacilitator(W.VBox):
         self.revealed = revealed
         self.results.layout.display = "" if revealed else "none"
         self.hidden.layout.display = "none" if revealed else ""
+        self._wall_visibility()
+
+    def _wall_visibility(self) -> None:
+        """The facilitator moderates the wall before anyone sees it; the projector shows it once revealed."""
+        self.wall.layout.display = "" if (self.revealed or self.wall.moderating) else "none"
 
     def hide(self, response_id: int, hidden: bool) -> None:
         self.store.set_hidden(self.room.id, response_id, hidden)
@@ -176,6 +182,7 @@ class FelizFacilitator(W.VBox):
     def set_moderating(self, moderating: bool) -> None:
         """Console (moderation buttons, hidden entries struck through) or projected view (hidden ones gone)."""
         self.wall.set_moderating(moderating)
+        self._wall_visibility()
 
     def _figure(self):
         df = self.store.responses(self.room.id, feliz.EXERCISE)

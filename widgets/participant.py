@@ -75,7 +75,9 @@ class ParticipantApp(W.VBox):
         super().__init__()
         self.add_class("cl-app")
         self.store, self.page = store, page
-        self.exercise = exercises.get(exercise or page.get("exercise"))
+        #: The exercise this page is dedicated to (None: follow whichever the facilitator opens).
+        self.fixed = exercise or page.get("exercise") or None
+        self.views: dict = {}
         self.session_id = new_secret()
         self.bridge = BrowserBridge()
         self.tr = Translator(page.get("lang"))
@@ -85,7 +87,6 @@ class ParticipantApp(W.VBox):
         self.body = W.VBox()
         self.room: Room | None = None
         self.participant: Participant | None = None
-        self.view = None
         self.watcher: RoomWatcher | None = None
         self.children = [self.bridge, self.header, self.timer, self.notice, self.body]
         self.start()
@@ -123,7 +124,6 @@ class ParticipantApp(W.VBox):
             self.notice.show("info", self.tr("participant.other_tab_here"))
         else:
             self.notice.clear()
-        self.view = self.exercise.participant(self.store, room, participant, self.tr)
         self.waiting = card(html(f"<h2>⏳</h2><p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
         self.waiting.add_class("cl-waiting")
         self.watcher = RoomWatcher(self.store, room.id)
@@ -137,9 +137,28 @@ class ParticipantApp(W.VBox):
         if not room.is_open:
             self.on_room_change()
 
+    @property
+    def view(self):
+        """The view on screen (or the dedicated exercise's view), built on first use."""
+        target = self.fixed or open_phase(self.room.state) or exercises.DEFAULT_EXERCISE
+        return self._view_for(target)
+
+    def _view_for(self, exercise_id: str):
+        if exercise_id not in self.views:
+            self.views[exercise_id] = exercises.get(exercise_id).participant(
+                self.store, self.room, self.participant, self.tr)
+        return self.views[exercise_id]
+
     def show_phase(self, room: Room) -> None:
-        """The exercise when the facilitator has it open, a waiting card otherwise."""
-        self.body.children = [self.view] if open_phase(room.state) == self.exercise.id else [self.waiting]
+        """The open exercise (if this page shows it), a waiting card otherwise."""
+        current = open_phase(room.state)
+        if current and current in exercises.EXERCISES and (self.fixed in (None, current)):
+            view = self._view_for(current)
+            if hasattr(view, "refresh") and self.body.children and self.body.children[0] is view:
+                view.refresh()
+            self.body.children = [view]
+        else:
+            self.body.children = [self.waiting]
 
     def show_timer(self) -> None:
         left = remaining(self.room.state)
@@ -158,18 +177,21 @@ class ParticipantApp(W.VBox):
         self.show_phase(room)
         self.show_timer()
         if not room.is_open:
-            self.view.set_enabled(False)
+            for view in self.views.values():
+                view.set_enabled(False)
             self.notice.show("info", self.tr("participant.room_closed"))
             return
         if self.store.active_session(self.participant.id) != self.session_id:
-            self.view.set_enabled(False)
+            for view in self.views.values():
+                view.set_enabled(False)
             self.notice.show("info", self.tr("participant.moved_to_other_tab"))
             if self.watcher:
                 self.watcher.stop()
             return
         if self.notice.kind == "info" and self.notice.message == self.tr("participant.room_closed"):
             self.notice.clear()
-        self.view.set_enabled(True)
+        for view in self.views.values():
+            view.set_enabled(True)
 
     def heartbeat(self) -> None:
         self.store.touch(self.participant.id, self.session_id)

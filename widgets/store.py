@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from . import config
 from .text import clean_label
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Room codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read off a projector.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -87,6 +87,21 @@ responses = sa.Table(
     # Moderation: a hidden answer is kept (and exported) but never shown on the projected view.
     sa.Column("hidden", sa.Boolean, nullable=False, default=False, server_default=sa.false()),
     sa.UniqueConstraint("room_id", "participant_id", "exercise", "item", name="uq_response"),
+    sqlite_autoincrement=True,
+)
+#: Things a team shares and edits together (e.g. its customer journey): one value per team and item.
+team_items = sa.Table(
+    "team_items",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("room_id", sa.Integer, sa.ForeignKey("rooms.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("team", sa.Text, nullable=False),
+    sa.Column("exercise", sa.String(64), nullable=False),
+    sa.Column("item", sa.String(128), nullable=False),
+    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
+    sa.Column("updated_by", sa.Integer, nullable=True),
+    sa.UniqueConstraint("room_id", "team", "exercise", "item", name="uq_team_item"),
     sqlite_autoincrement=True,
 )
 sa.Index("ix_responses_room_exercise", responses.c.room_id, responses.c.exercise)
@@ -369,7 +384,7 @@ class Store:
         """Merge ``changes`` into the room's JSON state (agenda, open phase, timers...)."""
 
         def tx(conn):
-            raw = conn.execute(sa.select(rooms.c.state).where(rooms.c.id == room_id)).scalar()
+            raw = conn.execute(sa.select(rooms.c.state).where(rooms.c.id == room_id).with_for_update()).scalar()
             state = json.loads(raw or "{}")
             state.update(changes)
             conn.execute(
@@ -385,6 +400,7 @@ class Store:
     def delete_room(self, room_id: int) -> None:
         def tx(conn):
             conn.execute(responses.delete().where(responses.c.room_id == room_id))
+            conn.execute(team_items.delete().where(team_items.c.room_id == room_id))
             conn.execute(participants.delete().where(participants.c.room_id == room_id))
             conn.execute(rooms.delete().where(rooms.c.id == room_id))
 
@@ -499,6 +515,59 @@ class Store:
             rows = conn.execute(q).all()
         return pd.DataFrame(rows, columns=["id", "name", "team", "joined_at"])
 
+    # -- team items ---------------------------------------------------------------------------------
+    def update_team_item(
+        self, participant: Participant, exercise: str, item: str, change: Callable[[Any], Any], default: Any = None
+    ) -> Any:
+        """Read-modify-write one of the participant's team's shared values in a single write transaction
+        (so two teammates editing at once never lose each other's change). ``change`` gets the current
+        value (or ``default``) and returns the new one; it may raise to refuse. Returns the new value."""
+        now = time.time()
+
+        def tx(conn):
+            status = conn.execute(sa.select(rooms.c.status).where(rooms.c.id == participant.room_id)).scalar()
+            if status != "open":
+                raise StoreError("join.room_closed", room="")
+            where = (
+                (team_items.c.room_id == participant.room_id)
+                & (team_items.c.team == participant.team)
+                & (team_items.c.exercise == exercise)
+                & (team_items.c.item == item)
+            )
+            raw = conn.execute(sa.select(team_items.c.value).where(where).with_for_update()).scalar()
+            new = change(json.loads(raw) if raw is not None else default)
+            payload = json.dumps(new, ensure_ascii=False)
+            if raw is None:
+                conn.execute(
+                    team_items.insert().values(
+                        room_id=participant.room_id, team=participant.team, exercise=exercise, item=item,
+                        value=payload, updated_at=now, updated_by=participant.id,
+                    )
+                )
+            else:
+                conn.execute(
+                    team_items.update().where(where).values(value=payload, updated_at=now, updated_by=participant.id)
+                )
+            self._bump(conn, participant.room_id)
+            return new
+
+        return self._retrying(tx)
+
+    def team_items(self, room_id: int, exercise: str | None = None, team: str | None = None) -> pd.DataFrame:
+        """Team values of a room: team, exercise, item, value, updated_at."""
+        q = sa.select(
+            team_items.c.team, team_items.c.exercise, team_items.c.item, team_items.c.value, team_items.c.updated_at
+        ).where(team_items.c.room_id == room_id).order_by(team_items.c.id)
+        if exercise is not None:
+            q = q.where(team_items.c.exercise == exercise)
+        if team is not None:
+            q = q.where(team_items.c.team == team)
+        with self.engine.connect() as conn:
+            rows = conn.execute(q).all()
+        df = pd.DataFrame(rows, columns=["team", "exercise", "item", "value", "updated_at"])
+        df["value"] = [json.loads(v) for v in df["value"]]
+        return df
+
     # -- responses ----------------------------------------------------------------------------------
     def save_response(
         self, participant: Participant, exercise: str, item: str, value: Any
@@ -527,6 +596,22 @@ class Store:
             conn.execute(stmt)
             conn.execute(
                 participants.update().where(participants.c.id == participant.id).values(last_seen=now)
+            )
+            self._bump(conn, participant.room_id)
+
+        self._retrying(tx)
+
+    def delete_response(self, participant: Participant, exercise: str, item: str) -> None:
+        """Remove one of the participant's own answers (e.g. an idea they withdraw)."""
+
+        def tx(conn):
+            conn.execute(
+                responses.delete().where(
+                    responses.c.participant_id == participant.id,
+                    responses.c.room_id == participant.room_id,
+                    responses.c.exercise == exercise,
+                    responses.c.item == item,
+                )
             )
             self._bump(conn, participant.room_id)
 
@@ -585,5 +670,10 @@ def _v1_to_v2(conn: sa.Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE responses ADD COLUMN hidden BOOLEAN NOT NULL DEFAULT FALSE")
 
 
+def _v2_to_v3(conn: sa.Connection) -> None:
+    """Version 3 adds ``team_items`` (created by ``create_all`` before migrations run): nothing to move."""
+    assert sa.inspect(conn).has_table("team_items")
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}

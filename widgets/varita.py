@@ -1,0 +1,256 @@
+"""Workshop "Diseñar la experiencia" (the magic wand): the pure model.
+
+Storage (all JSON):
+- team item ``journey``: the team's touchpoints, ``[{"id", "name"}]`` (starts from the room's template);
+- response ``today:<tp>``: ``{"enter", "leave", "frictions": [str]}`` per participant and touchpoint;
+- response ``idea:<key>``: ``{"tp", "text", "delight", "unique", "effort", "predicted"}``;
+- response ``votes``: ``{"<participant_id>:<idea key>": n}`` per participant (within the room's budget).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .feliz import SCALE, validate_rating
+from .journeys import Touchpoint
+from .store import StoreError
+from .text import TextError, clean_label, validate_text
+
+EXERCISE = "varita"
+JOURNEY = "journey"
+VOTES = "votes"
+TODAY_PREFIX = "today:"
+IDEA_PREFIX = "idea:"
+DEFAULT_BUDGET = 5
+NAME_MAX = 40
+IDEA_MAX = 200
+FRICTION_MAX = 120
+FRICTIONS_MAX = 5
+MAX_TOUCHPOINTS = 12
+STEPS = ("journey", "today", "wand", "vote", "result")
+
+
+# -- the team's journey --------------------------------------------------------------------------------
+def journey_from_template(template: list[Touchpoint]) -> list[dict]:
+    return [{"id": tp.id, "name": tp.name} for tp in template]
+
+
+def _check_name(journey: list[dict], name: object, skip_id: str | None = None) -> str:
+    clean = clean_label(name, max_len=10**6)
+    if not clean:
+        raise StoreError("varita.tp_empty")
+    if len(clean) > NAME_MAX:
+        raise StoreError("varita.tp_too_long", max=NAME_MAX)
+    if any(tp["name"].casefold() == clean.casefold() and tp["id"] != skip_id for tp in journey):
+        raise StoreError("varita.tp_duplicate", name=clean)
+    return clean
+
+
+def add_touchpoint(journey: list[dict], name: object) -> list[dict]:
+    if len(journey) >= MAX_TOUCHPOINTS:
+        raise StoreError("varita.tp_too_many", max=MAX_TOUCHPOINTS)
+    clean = _check_name(journey, name)
+    return journey + [{"id": "c-" + secrets.token_hex(4), "name": clean}]
+
+
+def rename_touchpoint(journey: list[dict], tp_id: str, name: object) -> list[dict]:
+    clean = _check_name(journey, name, skip_id=tp_id)
+    return [dict(tp, name=clean) if tp["id"] == tp_id else tp for tp in journey]
+
+
+def move_touchpoint(journey: list[dict], tp_id: str, step: int) -> list[dict]:
+    ids = [tp["id"] for tp in journey]
+    i = ids.index(tp_id)
+    j = max(0, min(len(journey) - 1, i + step))
+    out = list(journey)
+    out.insert(j, out.pop(i))
+    return out
+
+
+def remove_touchpoint(journey: list[dict], tp_id: str) -> list[dict]:
+    if len(journey) <= 1:
+        raise StoreError("varita.tp_last")
+    return [tp for tp in journey if tp["id"] != tp_id]
+
+
+# -- today ---------------------------------------------------------------------------------------------
+def parse_frictions(raw: object) -> list[str]:
+    """One friction per line; empty lines dropped; each at most FRICTION_MAX characters."""
+    lines = [clean_label(line, max_len=10**6) for line in str(raw or "").splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > FRICTIONS_MAX:
+        raise TextError("varita.frictions_too_many", max=FRICTIONS_MAX)
+    for line in lines:
+        if len(line) > FRICTION_MAX:
+            raise TextError("text.too_long", length=len(line), max=FRICTION_MAX)
+    return lines
+
+
+def today_answer(enter: object, leave: object, frictions: object) -> dict:
+    return {"enter": validate_rating(enter), "leave": validate_rating(leave), "frictions": parse_frictions(frictions)}
+
+
+# -- ideas and votes -----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Idea:
+    key: str  # "<participant_id>:<idea id>", unique in the room
+    participant_id: int
+    name: str
+    team: str
+    tp: str
+    text: str
+    delight: int
+    unique: int
+    effort: int
+    predicted: int
+    hidden: bool = False
+
+
+def idea_value(tp: str, text: object, delight: object, unique: object, effort: object, predicted: object) -> dict:
+    """Validate one magic-wand idea; every rating is required and on the 1-5 scale."""
+    value = {"tp": tp, "text": validate_text(text, IDEA_MAX)}
+    for field, raw in (("delight", delight), ("unique", unique), ("effort", effort), ("predicted", predicted)):
+        rating = validate_rating(raw)
+        if rating is None:
+            raise StoreError("varita.rating_missing")
+        value[field] = rating
+    return value
+
+
+def new_idea_item() -> str:
+    return IDEA_PREFIX + secrets.token_hex(4)
+
+
+def ideas(responses: pd.DataFrame, team: str | None = None) -> list[Idea]:
+    out = []
+    for r in responses.itertuples(index=False):
+        if not str(r.item).startswith(IDEA_PREFIX) or not isinstance(r.value, dict):
+            continue
+        if team is not None and r.team != team:
+            continue
+        v = r.value
+        out.append(
+            Idea(
+                key=f"{r.participant_id}:{r.item[len(IDEA_PREFIX):]}", participant_id=int(r.participant_id),
+                name=r.name, team=r.team, tp=v.get("tp", ""), text=v.get("text", ""),
+                delight=int(v.get("delight", 3)), unique=int(v.get("unique", 3)), effort=int(v.get("effort", 3)),
+                predicted=int(v.get("predicted", 3)), hidden=bool(getattr(r, "hidden", False)),
+            )
+        )
+    return out
+
+
+def budget(state: dict) -> int:
+    return int(state.get("vote_budget", DEFAULT_BUDGET))
+
+
+def cast_vote(votes: dict, idea_key: str, delta: int, budget_: int, valid_keys: set[str]) -> dict:
+    """Add ``delta`` (+1/-1) votes to an idea; refuses unknown ideas and going over the budget."""
+    if idea_key not in valid_keys:
+        raise StoreError("varita.vote_unknown")
+    new = dict(votes)
+    new[idea_key] = max(0, int(new.get(idea_key, 0)) + delta)
+    if new[idea_key] == 0:
+        new.pop(idea_key)
+    if sum(new.values()) > budget_:
+        raise StoreError("varita.vote_over_budget", budget=budget_)
+    return new
+
+
+def vote_totals(responses: pd.DataFrame, team: str | None = None) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for r in responses.itertuples(index=False):
+        if r.item != VOTES or not isinstance(r.value, dict) or (team is not None and r.team != team):
+            continue
+        for key, n in r.value.items():
+            totals[key] = totals.get(key, 0) + int(n)
+    return totals
+
+
+def chosen_ideas(idea_list: list[Idea], totals: dict[str, int]) -> dict[str, Idea]:
+    """Per touchpoint, the team's choice: most votes, then most delight, then least effort."""
+    best: dict[str, Idea] = {}
+    for idea in idea_list:
+        if idea.hidden or totals.get(idea.key, 0) == 0:
+            continue
+        rank = (totals.get(idea.key, 0), idea.delight, -idea.effort)
+        current = best.get(idea.tp)
+        if current is None or rank > (totals.get(current.key, 0), current.delight, -current.effort):
+            best[idea.tp] = idea
+    return best
+
+
+def quick_win(idea: Idea) -> bool:
+    """High delight for little effort: the ideas to do first."""
+    return idea.delight >= 4 and idea.effort <= 2
+
+
+# -- the designed experience -------------------------------------------------------------------------
+DESIGN_COLUMNS = ["touchpoint", "label", "n", "enter", "leave", "designed", "gain", "idea", "votes"]
+
+
+def design(journey: list[dict], responses: pd.DataFrame, team: str | None = None) -> pd.DataFrame:
+    """Per touchpoint of ``journey``: today's mean entering/leaving happiness (of ``team`` or the room),
+    the designed leaving happiness (the chosen idea's prediction, else today's), the gain, and the idea."""
+    rows = responses if team is None else responses[responses["team"] == team]
+    idea_list = ideas(rows)
+    totals = vote_totals(rows)
+    chosen = chosen_ideas(idea_list, totals)
+    out = []
+    for tp in journey:
+        answers = [r.value for r in rows.itertuples(index=False) if r.item == TODAY_PREFIX + tp["id"] and isinstance(r.value, dict)]
+        enters = [a["enter"] for a in answers if a.get("enter") in SCALE]
+        leaves = [a["leave"] for a in answers if a.get("leave") in SCALE]
+        enter = sum(enters) / len(enters) if enters else float("nan")
+        leave = sum(leaves) / len(leaves) if leaves else float("nan")
+        idea = chosen.get(tp["id"])
+        designed = float(idea.predicted) if idea else leave
+        out.append(
+            {
+                "touchpoint": tp["id"], "label": tp["name"], "n": len(answers), "enter": enter, "leave": leave,
+                "designed": designed, "gain": designed - leave, "idea": idea.text if idea else "",
+                "votes": totals.get(idea.key, 0) if idea else 0,
+            }
+        )
+    return pd.DataFrame(out, columns=DESIGN_COLUMNS)
+
+
+def fans_share(table: pd.DataFrame, column: str = "designed") -> float | None:
+    """Share of touchpoints where the customer leaves happier than they came in (None if nothing rated)."""
+    rated = table.dropna(subset=["enter", column])
+    if rated.empty:
+        return None
+    return float((rated[column] > rated["enter"]).mean())
+
+
+def team_progress(journeys: dict[str, list[dict]], responses: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """Which team finished which step: it has a journey, every member rated every touchpoint today,
+    every touchpoint has an idea, every member voted. ``people`` has columns id and team."""
+    rows = []
+    for team in sorted(set(people["team"]), key=str.casefold):
+        members = set(people.loc[people["team"] == team, "id"])
+        tr = responses[responses["team"] == team] if not responses.empty else responses
+        journey = journeys.get(team) or []
+        ids = {tp["id"] for tp in journey}
+        rated: dict[int, set[str]] = {}
+        voters = set()
+        for r in tr.itertuples(index=False):
+            if str(r.item).startswith(TODAY_PREFIX) and isinstance(r.value, dict):
+                if r.value.get("enter") is not None and r.value.get("leave") is not None:
+                    rated.setdefault(r.participant_id, set()).add(r.item[len(TODAY_PREFIX):])
+            elif r.item == VOTES and r.value:
+                voters.add(r.participant_id)
+        idea_tps = {i.tp for i in ideas(tr) if not i.hidden}
+        rows.append(
+            {
+                "team": team,
+                "journey": bool(journey),
+                "today": bool(ids) and all(ids <= rated.get(pid, set()) for pid in members),
+                "wand": bool(ids) and ids <= idea_tps,
+                "vote": bool(members) and members <= voters,
+            }
+        )
+    return pd.DataFrame(rows, columns=["team", "journey", "today", "wand", "vote"])
