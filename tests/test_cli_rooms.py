@@ -79,7 +79,7 @@ def test_export_writes_four_files_that_open(s, capsys, tmp_path):
     assert len(answers) > 5
     assert len(pd.read_csv(paths[".csv"], encoding="utf-8-sig")) == len(answers)
     book = openpyxl.load_workbook(paths[".xlsx"])
-    assert len(book.sheetnames) == 3 and book.worksheets[1].max_row == len(answers) + 1
+    assert len(book.sheetnames) == 4 and book.worksheets[1].max_row == len(answers) + 1
     html = paths[".html"].read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "Restaurante La Esquina" in html
     data = export.read_bundle(paths[".clientelitis.json"].read_bytes())

@@ -38,7 +38,7 @@ def test_csv_contains_every_answer_and_neutralises_formulas(store, filled):
 
 def test_xlsx_opens_with_openpyxl_and_has_no_formulas(store, filled):
     wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(export.tables(store, filled))))
-    assert wb.sheetnames == ["Participantes", "Respuestas", "Resumen"]
+    assert wb.sheetnames == ["Participantes", "Respuestas", "Resumen", "Equipos"]
     ws = wb["Respuestas"]
     assert ws.max_row - 1 == len(store.responses(filled.id))
     for row in ws.iter_rows():
@@ -111,3 +111,23 @@ def test_export_panel_prepares_downloads_and_imports(store, filled):
                            "content": memoryview(b"{}"), "last_modified": dt.datetime(2026, 1, 1)},)
     assert other.notice.kind == "error"
     assert len(store.participants(target.id)) == 7  # nothing lost by the bad upload
+
+
+def test_team_journey_is_exported(store):
+    room, _ = store.create_room("Varita", "hotel", "es")
+    person, _ = store.join(room, "Ana", "Azul")
+    store.update_team_item(person, "varita", "journey", lambda v: [{"id": "a", "name": "=Llegada"}, {"id": "b", "name": "Salida"}])
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(export.tables(store, room))))
+    values = [c.value for c in wb["Equipos"]["D"]]
+    assert values[1] == "'=Llegada → Salida"  # formula neutralised
+
+
+def test_team_design_html_has_the_chosen_idea(store):
+    room, _ = store.create_room("Varita", "restaurant", "es")
+    person, _ = store.join(room, "Ana", "Azul")
+    store.save_response(person, "varita", "idea:1", {"tp": "booking", "text": "<b>Mensaje</b>", "delight": 5,
+                                                     "unique": 4, "effort": 1, "predicted": 5})
+    store.save_response(person, "varita", "votes", {f"{person.id}:1": 2})
+    page = export.team_design_html(store, room, "Azul")
+    assert "&lt;b&gt;Mensaje&lt;/b&gt;" in page and "<b>Mensaje</b>" not in page
+    assert page.count('class="plotly-graph-div"') == 4 and "<script src=" not in page

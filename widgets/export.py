@@ -70,10 +70,21 @@ def tables(store: Store, room: Room) -> dict[str, pd.DataFrame]:
             tr("export.col.delta"): summary["delta"].round(2),
         }
     )
+    team_rows = []
+    for r in store.team_items(room.id).itertuples(index=False):
+        value = r.value
+        if r.item == "journey" and isinstance(value, list):
+            value = " → ".join(str(tp.get("name", "")) for tp in value if isinstance(tp, dict))
+        elif not isinstance(value, str):
+            value = json.dumps(value, ensure_ascii=False)
+        team_rows.append({tr("export.col.team"): r.team, tr("export.col.exercise"): r.exercise,
+                          tr("export.col.item"): r.item, tr("export.col.text"): value,
+                          tr("export.col.updated"): _when(r.updated_at)})
     return {
         tr("export.sheet.participants"): people_out,
         tr("export.sheet.answers"): answers_out,
         tr("export.sheet.summary"): summary_out,
+        tr("export.sheet.teams"): pd.DataFrame(team_rows),
     }
 
 
