@@ -15,6 +15,11 @@ def test_demo_room_is_filled_and_replaced(store):
     assert len(store.participants(room.id)) == 12
     summary = feliz.summarize(store.responses(room.id, "feliz"), touchpoints(room.industry, room.lang))
     assert summary["n"].sum() > 12 * 4 and summary["worse"].any() and not summary["worse"].all()
+    from widgets import varita
+
+    wand = store.responses(room.id, "varita")
+    table = varita.design(varita.journey_from_template(touchpoints(room.industry, room.lang)), wand)
+    assert table["idea"].astype(bool).sum() >= 2 and varita.vote_totals(wand)  # ideas chosen by votes
     again, _ = seed_demo(store, participants=3)
     assert [r.id for r in store.list_rooms() if r.is_demo] == [again.id]
     assert store.room(room.id) is None and store.responses(room.id).empty  # old demo room gone, id not reused

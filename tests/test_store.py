@@ -258,3 +258,11 @@ def test_team_item_change_can_refuse_without_writing(store):
     assert store.team_items(room.id)["value"].tolist() == [["a"]]
     other, _ = store.join(room, "Luis", "Rojo")
     assert store.team_items(room.id, team="Rojo").empty
+
+
+def test_team_names_match_however_they_are_typed(store):
+    room, _ = store.create_room("Hotel", "hotel")
+    store.join(room, "Ana", "Azul")
+    luis, _ = store.join(room, "Luis", "  aZUL ")
+    assert luis.team == "Azul"
+    assert store.participants(room.id)["team"].tolist() == ["Azul", "Azul"]

@@ -98,6 +98,9 @@ def test_votes_respect_budget():
     assert varita.cast_vote({}, "1:a", -1, 2, valid) == {}
     with pytest.raises(StoreError):
         varita.cast_vote({}, "9:z", 1, 2, valid)
+    # a hidden or withdrawn idea gives its votes back to the budget
+    assert varita.cast_vote({"1:gone": 2}, "1:a", 1, 2, valid) == {"1:a": 1}
+    assert varita.votes_used({"1:gone": 2, "1:a": 1}, valid) == 1
     assert varita.budget({}) == 5 and varita.budget({"vote_budget": 3}) == 3
 
 

@@ -428,23 +428,28 @@ class Store:
         now = time.time()
 
         def tx(conn):
+            # "azul" joins the existing team "Azul": one team, however people type it
+            existing = conn.execute(
+                sa.select(participants.c.team).where(participants.c.room_id == room.id).distinct()
+            ).scalars()
+            spelled = next((t for t in existing if t.casefold() == team.casefold()), team)
             pid = conn.execute(
                 participants.insert().values(
                     room_id=room.id,
                     token_hash=hash_secret(token),
                     name=name,
                     name_key=name.casefold(),
-                    team=team,
+                    team=spelled,
                     joined_at=now,
                     last_seen=now,
                     session_id=session_id,
                 )
             ).inserted_primary_key[0]
             self._bump(conn, room.id)
-            return pid
+            return pid, spelled
 
         try:
-            pid = self._retrying(tx)
+            pid, team = self._retrying(tx)
         except IntegrityError as exc:
             raise StoreError("join.name_taken", name=name) from exc
         return Participant(pid, room.id, name, team, now, session_id), token

@@ -151,13 +151,18 @@ def cast_vote(votes: dict, idea_key: str, delta: int, budget_: int, valid_keys: 
     """Add ``delta`` (+1/-1) votes to an idea; refuses unknown ideas and going over the budget."""
     if idea_key not in valid_keys:
         raise StoreError("varita.vote_unknown")
-    new = dict(votes)
+    # votes on ideas that were withdrawn or hidden by the facilitator go back to the budget
+    new = {k: n for k, n in votes.items() if k in valid_keys}
     new[idea_key] = max(0, int(new.get(idea_key, 0)) + delta)
     if new[idea_key] == 0:
         new.pop(idea_key)
     if sum(new.values()) > budget_:
         raise StoreError("varita.vote_over_budget", budget=budget_)
     return new
+
+
+def votes_used(votes: dict, valid_keys: set[str]) -> int:
+    return sum(int(n) for k, n in votes.items() if k in valid_keys)
 
 
 def vote_totals(responses: pd.DataFrame, team: str | None = None) -> dict[str, int]:

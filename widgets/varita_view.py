@@ -274,7 +274,8 @@ class VaritaParticipant(W.VBox):
     def _render_votes(self, team: pd.DataFrame) -> None:
         mine = self._my_votes()
         budget = varita.budget(self.room.state)
-        self.budget_label.value = esc(self.tr("varita.budget", used=sum(mine.values()), budget=budget))
+        valid = {i.key for i in varita.ideas(team) if not i.hidden}
+        self.budget_label.value = esc(self.tr("varita.budget", used=varita.votes_used(mine, valid), budget=budget))
         names = {tp["id"]: tp["name"] for tp in self.journey}
         rows = []
         for idea in sorted(varita.ideas(team), key=lambda i: (list(names).index(i.tp) if i.tp in names else 99)):
