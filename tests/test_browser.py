@@ -75,10 +75,11 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
 
     # Closing and reopening the exercise, and the timer, reach the participant's page without reload.
     part.evaluate("window.__sameDocument = 7")
-    console.get_by_role("button", name="Cerrar el ejercicio").click()
+    feliz_row = console.locator(".cl-agenda-row", has_text="¿Sale más feliz de lo que entró?")
+    feliz_row.get_by_role("button", name="Cerrar el ejercicio").click()
     expect(part.get_by_text("El facilitador abrirá el ejercicio en un momento.", exact=False)).to_be_visible()
     expect(part.locator(".cl-row")).to_have_count(0)
-    console.get_by_role("button", name="Abrir el ejercicio").first.click()  # the agenda lists every workshop
+    feliz_row.get_by_role("button", name="Abrir el ejercicio").click()
     expect(part.locator(".cl-row").first).to_be_visible()
     console.get_by_role("button", name="Iniciar temporizador").click()
     expect(part.locator(".cl-timer")).to_contain_text("⏱ 0")
@@ -276,3 +277,75 @@ def test_magic_wand_two_teammates_rate_imagine_vote_and_console_shows_it(voila_s
     shot(b, "varita-participant")
     table = store.team_items(room.id, "varita")
     assert table["value"][0][-1]["name"] == "Estacionamiento"
+
+
+@pytest.mark.browser
+def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, context):
+    store = voila_server.store()
+    room, key = store.create_room("Vacas en vivo", "bank", "es", state={"phase": "vacas"})
+    pages = []
+    for name in ("Ana", "Beto", "Cris"):
+        _, token = store.join(room, name, "Azul")
+        page = context.new_page()
+        page.goto(voila_server.url("03_vacas_sagradas.ipynb", f"room={room.code}&me={token}"))
+        pages.append(page)
+    posts = ("Firma en cada hoja", "Firma en CADA hoja, otra vez", "Fila única para todo")
+    for page, name in zip(pages, posts):
+        page.get_by_role("button", name="Publicar vaca").click()
+        expect(page.get_by_text("Ponle un nombre corto a la vaca", exact=False)).to_be_visible()
+        page.get_by_placeholder("p. ej. Firma en cada hoja").fill("x" * 1000)
+        page.get_by_role("button", name="Control").click()
+        page.get_by_role("button", name="Clientes externos").click()
+        page.get_by_role("button", name="Retrasa").click()
+        page.get_by_role("button", name="Cada día").click()
+        page.get_by_role("button", name="Publicar vaca").click()
+        expect(page.get_by_text("El nombre es demasiado largo: 1000 caracteres", exact=False)).to_be_visible()
+        page.get_by_placeholder("p. ej. Firma en cada hoja").fill(name)
+        page.get_by_role("button", name="Publicar vaca").click()
+        expect(page.get_by_text(f"¡Vaca «{name}» publicada!", exact=False)).to_be_visible()
+
+    console = context.new_page()
+    console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+    wall = console.locator(".cl-cow-wall")
+    expect(wall.locator(".cl-cow")).to_have_count(3)
+    def cow_row(name):  # the row whose title is exactly this cow (other rows list it in their menus)
+        return wall.locator(".cl-cow").filter(has=console.get_by_text("🐄 " + name, exact=True))
+
+    duplicate = cow_row(posts[1])
+    duplicate.locator("select").select_option(label=posts[0])
+    duplicate.get_by_role("button", name="Unir").click()
+    expect(wall.locator(".cl-cow")).to_have_count(2)
+    expect(cow_row(posts[0])).to_contain_text("2 cazadores")
+
+    for page, plan in zip(pages, ({posts[0]: 3}, {posts[0]: 2, posts[2]: 1}, {posts[0]: 1})):
+        page.get_by_role("button", name="2. Votar").click()
+        for cow_name, n in plan.items():
+            row = page.locator(".cl-cow-vote").filter(has=page.get_by_text("🐄 " + cow_name, exact=True))
+            for _ in range(n):
+                row.get_by_role("button", name="+").click()
+        used = sum(plan.values())
+        expect(page.get_by_text(f"Usaste {used} de 5 votos.")).to_be_visible()
+    pages[0].get_by_role("button", name="3. Plan").click()
+    expect(pages[0].get_by_text("El plan de acción aparecerá cuando el facilitador muestre los resultados.")).to_be_visible()
+
+    expect(console.get_by_text("2 vacas en el rebaño · 3 de 3 personas ya votaron")).to_be_visible()
+    panel = console.locator(".cl-card", has_text="Muro de vacas")
+    panel.locator("select").last.select_option(label=f"{posts[0]} (6)")
+    panel.get_by_role("button", name="Exterminar").click()
+    panel.get_by_label("Responsable").fill("Gerencia de operaciones")
+    panel.get_by_label("Primer paso").fill("Quitar la firma del formulario")
+    panel.locator("input[type=date]").fill("2020-01-15")
+    panel.get_by_role("button", name="Guardar veredicto").click()
+    expect(console.get_by_text("La fecha 2020-01-15 ya pasó", exact=False)).to_be_visible()
+    panel.locator("input[type=date]").fill("2030-01-15")
+    panel.get_by_role("button", name="Guardar veredicto").click()
+    expect(console.get_by_text("Veredicto guardado.")).to_be_visible()
+    plan = console.locator("table.cl-plan")
+    expect(plan.locator("tr")).to_have_count(2)
+    expect(plan).to_contain_text("Firma en cada hoja")
+    expect(plan).to_contain_text("Exterminar")
+    expect(plan.locator("tr").nth(1).locator("td").nth(2)).to_have_text("6")
+    console.get_by_role("button", name="Mostrar resultados").click()
+    expect(console.get_by_text("Las vacas más odiadas")).to_be_visible()
+    expect(pages[0].locator("table.cl-plan")).to_contain_text("Gerencia de operaciones")  # live, no reload
+    shot(console, "vacas-facilitator")

@@ -131,3 +131,26 @@ def test_team_design_html_has_the_chosen_idea(store):
     page = export.team_design_html(store, room, "Azul")
     assert "&lt;b&gt;Mensaje&lt;/b&gt;" in page and "<b>Mensaje</b>" not in page
     assert page.count('class="plotly-graph-div"') == 4 and "<script src=" not in page
+
+
+def test_action_plan_exports_neutralise_formulas_and_escape(store):
+    import datetime as dt
+
+    from widgets import vacas
+
+    room, _ = store.create_room("Vacas", "bank", "es")
+    person, _ = store.join(room, "Ana", "Azul")
+    store.save_response(person, "vacas", "cow:1", vacas.cow_value("=Firma<script>", "", "control", "both", ["delays"], 3))
+    store.save_response(person, "vacas", "cow_votes", {f"{person.id}:1": 2})
+    verdict = vacas.verdict_value("exterminate", "", "@Gerencia", "-quitarla", dt.date.today())
+    store.update_room_state(room.id, verdicts={f"{person.id}:1": verdict})
+    room = store.room(room.id)
+    df = store.responses(room.id, "vacas")
+    plan = vacas.action_plan(vacas.board(vacas.cows(df), {}, df), room.state["verdicts"])
+    sheet = export.action_plan_sheet(plan, Translator("es"))
+    csv = pd.read_csv(io.BytesIO(export.to_csv(sheet)), encoding="utf-8-sig")
+    assert csv.iloc[0].tolist()[:2] == ["'=Firma<script>", "Exterminar"]
+    assert csv["Responsable"][0] == "'@Gerencia" and csv["Primer paso"][0] == "'-quitarla"
+    page = export.cows_html(store, room)
+    assert "=Firma&lt;script&gt;" in page and "<script>" not in page.split("</title>")[0]
+    assert "Firma<script>" not in page

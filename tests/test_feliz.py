@@ -85,6 +85,8 @@ def test_copy_figure_updates_widget_in_place():
     copy_figure(widget, full)
     assert list(widget.data[3].x)[2] == 5
     assert widget.data[0].name == "Leaves happier"
+    # the state a view created later (e.g. revealed results) starts from is current too
+    assert list(widget._widget_data[3]["x"])[2] == 5
 
 
 def test_every_template_builds_a_journey_in_both_languages():

@@ -41,6 +41,12 @@ def test_every_key_used_in_code_exists():
     used |= {f"feliz.scale.{v}" for v in range(1, 6)} | {f"lang.{code}" for code in LANGUAGES}
     used |= {f"rooms.status.{s}" for s in ("open", "closed", "archived")}
     used |= {f"varita.step.{s}" for s in ("journey", "today", "wand", "vote", "result")}
+    from widgets import vacas
+
+    used |= {f"vacas.kind.{k}" for k in vacas.KINDS} | {f"vacas.who.{w}" for w in vacas.WHO}
+    used |= {f"vacas.how.{h}" for h in vacas.HOW} | {f"vacas.freq.{f}" for f in vacas.FREQ}
+    used |= {f"vacas.decision.{d}" for d in vacas.DECISIONS} | {f"vacas.step.{s}" for s in ("hunt", "vote", "plan")}
+    used |= {f"vacas.prompt.{i}" for i in (1, 2, 3)}
     assert len(used) > 40
     for lang in LANGUAGES:
         missing = sorted(used - set(catalog(lang)))

@@ -25,9 +25,10 @@ def test_console_controls_reach_the_participant(store):
     panel = console.panels[0]
     assert part.body.children == (part.view,)
     # results hidden until revealed
-    assert panel.results.layout.display == "none" and panel.hidden.layout.display == ""
+    assert panel.results_slot.children == (panel.hidden,)
     console.toggle_reveal()
-    assert panel.results.layout.display == "" and console.reveal_button.description == t("es", "reveal.hide")
+    assert panel.results_slot.children == (panel.results,)
+    assert console.reveal_button.description == t("es", "reveal.hide")
     # closing the phase puts participants in the waiting card, opening brings the exercise back
     console.toggle_phase()
     part.on_room_change()

@@ -7,6 +7,7 @@ for every distinction that matters.
 from __future__ import annotations
 
 import math
+from copy import deepcopy
 import zlib
 
 import pandas as pd
@@ -118,11 +119,16 @@ def happiness_dumbbell(
 
 
 def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Update ``target`` in place so it shows ``source`` (same traces, new data), in one message."""
+    """Update ``target`` in place so it shows ``source`` (same traces, new data), in one message.
+
+    Plotly sends in-place updates only to views that exist now; the widget's state (what a view created
+    later starts from: a chart shown when results are revealed, or a page still loading) is refreshed too."""
     with target.batch_update():
         for old, new in zip(target.data, source.data):
             old.update(new.to_plotly_json(), overwrite=True)
         target.layout.update(source.layout.to_plotly_json(), overwrite=True)
+    target._widget_layout = deepcopy(target._layout_obj._props)
+    target._widget_data = deepcopy(target._data)
 
 
 GREEN = "#009E73"
@@ -233,4 +239,76 @@ def fans_gauge(today: float | None, designed: float | None, tr: Translator, *, t
         )
     )
     fig.update_layout(font=FONT, height=340, margin=dict(l=30, r=30, t=70, b=20), paper_bgcolor="white")
+    return fig
+
+
+ORANGE = "#E69F00"
+PINK = "#CC79A7"
+WHO_COLORS = {"customers": BLUE, "colleagues": ORANGE, "both": PINK}
+
+
+def _short(text: str, n: int = 28) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def cow_matrix(table: pd.DataFrame, tr: Translator, *, title: str = "", in_zone=None) -> go.Figure:
+    """Harm (y) vs the value the rule really adds (x); bubble size = votes. The top-left corner (much harm,
+    little value) is the quadrant to exterminate. Always two traces (to exterminate, others)."""
+    t = table.dropna(subset=["harm", "value"])
+    mask = pd.Series([bool(in_zone and in_zone(h, v)) for h, v in zip(t["harm"], t["value"])], index=t.index, dtype=bool)
+    zone, rest = t[mask], t[~mask]
+
+    def trace(df, name, color, symbol):
+        return go.Scatter(
+            x=list(df["value"]), y=list(df["harm"]), mode="markers+text", name=name,
+            text=[plot_text(_short(n)) for n in df["name"]], textposition="top center", textfont=dict(size=16),
+            marker=dict(size=[18 + 6 * v for v in df["votes"]], color=color, symbol=symbol, opacity=0.85,
+                        line=dict(color="white", width=1)),
+            customdata=[[plot_text(n), v] for n, v in zip(df["name"], df["votes"])],
+            hovertemplate=tr("vacas.chart.hover") + "<extra></extra>",
+        )
+
+    fig = go.Figure(data=[trace(zone, tr("vacas.chart.exterminate"), VERMILLION, "diamond"),
+                          trace(rest, tr("vacas.chart.others"), BLUE, "circle")])
+    _layout(fig, title, 560)
+    fig.add_shape(type="rect", x0=0.5, x1=2.5, y0=3, y1=5.5, fillcolor=VERMILLION, opacity=0.10, line_width=0)
+    fig.add_annotation(x=1.5, y=5.4, text=tr("vacas.chart.zone"), showarrow=False, font=dict(size=16, color=VERMILLION))
+    fig.update_layout(
+        xaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("vacas.chart.value")), fixedrange=True),
+        yaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("vacas.chart.harm")), fixedrange=True),
+    )
+    return fig
+
+
+def cow_leaderboard(table: pd.DataFrame, tr: Translator, *, title: str = "", top: int = 10) -> go.Figure:
+    """The most hated cows: votes as horizontal bars, coloured by who suffers them (three traces)."""
+    t = table.sort_values(["votes", "hunters"], ascending=False, kind="stable").head(top)
+    labels = [plot_text(_short(n, 40)) for n in t["name"]]
+    order = labels[::-1]
+    data = []
+    for who in ("customers", "colleagues", "both"):
+        sub = t["who"] == who
+        data.append(go.Bar(
+            x=list(t["votes"][sub]), y=[l for l, m in zip(labels, sub) if m], orientation="h",
+            name=tr(f"vacas.who.{who}"), marker=dict(color=WHO_COLORS[who]),
+            text=list(t["votes"][sub]), textposition="outside", hovertemplate="%{y}: %{x}<extra></extra>",
+        ))
+    fig = go.Figure(data=data)
+    _layout(fig, title, 160 + 52 * max(len(t), 1))
+    fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=order, automargin=True,
+                                                    fixedrange=True),
+                      xaxis=dict(title=dict(text=tr("vacas.chart.votes")), fixedrange=True, rangemode="tozero"))
+    return fig
+
+
+def who_donut(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
+    """Who suffers the cows: customers only, colleagues only, or both (the 'customers who serve')."""
+    counts = [int((table["who"] == w).sum()) for w in ("customers", "colleagues", "both")]
+    fig = go.Figure(go.Pie(
+        labels=[tr(f"vacas.who.{w}") for w in ("customers", "colleagues", "both")], values=counts, hole=0.55,
+        marker=dict(colors=[BLUE, ORANGE, PINK]), sort=False, textinfo="value+percent", textfont=dict(size=20),
+    ))
+    fig.update_layout(font=FONT, height=380, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
+                      title=dict(text=plot_text(title or tr("vacas.chart.who_title")), font=dict(size=22)),
+                      legend=dict(font=dict(size=18)))
     return fig

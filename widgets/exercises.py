@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .feliz_view import FelizFacilitator, FelizParticipant
+from .phases import DEFAULT_EXERCISE
+from .vacas_view import VacasFacilitator, VacasParticipant
 from .varita_view import VaritaFacilitator, VaritaParticipant
 
 
@@ -20,8 +22,8 @@ class Exercise:
 EXERCISES: dict[str, Exercise] = {
     "feliz": Exercise("feliz", "feliz.title", FelizParticipant, FelizFacilitator),
     "varita": Exercise("varita", "varita.title", VaritaParticipant, VaritaFacilitator),
+    "vacas": Exercise("vacas", "vacas.title", VacasParticipant, VacasFacilitator),
 }
-DEFAULT_EXERCISE = "feliz"
 
 
 def get(exercise_id: str | None) -> Exercise:

@@ -252,3 +252,50 @@ color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1
 {charts}
 <p><small>{esc(tr('report.footer'))}</small></p>
 </body></html>"""
+
+
+def action_plan_sheet(plan: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """The sacred-cow action plan as a table for CSV/XLSX, with translated headers and decisions."""
+    return pd.DataFrame({
+        tr("vacas.col.cow"): plan["name"],
+        tr("vacas.col.decision"): [tr(f"vacas.decision.{d}") for d in plan["decision"]],
+        tr("vacas.col.votes"): plan["votes"],
+        tr("vacas.col.hunters"): plan["hunters"],
+        tr("vacas.col.owner"): plan["owner"],
+        tr("vacas.col.step"): plan["step"],
+        tr("vacas.col.due"): plan["due"],
+        tr("vacas.reason"): plan["reason"],
+    })
+
+
+def cows_html(store: Store, room: Room) -> str:
+    """One page for management: the kill list with owners and dates, and the hunt's charts (offline)."""
+    from . import vacas
+    from .charts import cow_leaderboard, cow_matrix, who_donut
+
+    tr = Translator(room.lang)
+    df = store.responses(room.id, vacas.EXERCISE)
+    table = vacas.board(vacas.cows(df), room.state.get("herd", {}), df)
+    plan = vacas.action_plan(table, room.state.get("verdicts", {}))
+    figures = [cow_leaderboard(table, tr, title=tr("vacas.chart.leaderboard")),
+               cow_matrix(table, tr, title=tr("vacas.chart.matrix"), in_zone=vacas.exterminate_zone),
+               who_donut(table, tr)]
+    charts = "".join(pio.to_html(f, include_plotlyjs=(k == 0), full_html=False, config={"displaylogo": False})
+                     for k, f in enumerate(figures))
+    plan_html = action_plan_sheet(plan, tr).to_html(index=False, escape=True, na_rep="")
+    share = vacas.colleague_share(table)
+    return f"""<!doctype html>
+<html lang="{room.lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(tr('vacas.report_title', room=room.name))}</title>
+<style>body{{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}</style>
+</head><body>
+<h1>{esc(tr('vacas.report_title', room=room.name))}</h1>
+<p>{esc(tr('vacas.report_meta', cows=len(table), killed=len(plan)))}</p>
+<p>{esc(tr('vacas.colleague_share', pct=round(100 * share))) if share is not None else ''}</p>
+<h2>{esc(tr('vacas.plan_title'))}</h2>
+{plan_html}
+{charts}
+<p><small>{esc(tr('report.footer'))}</small></p>
+</body></html>"""

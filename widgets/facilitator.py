@@ -55,6 +55,7 @@ class FacilitatorApp(W.VBox):
             self.phase_buttons[ex_id] = button
             row = W.HBox([html(f"<span class='cl-people'>{esc(tr(ex.title_key))}</span>"), button],
                          layout=W.Layout(align_items="center", flex_flow="row wrap"))
+            row.add_class("cl-agenda-row")
             agenda_rows.append(row)
         self.project_button = W.Button(description=tr("projector.enter"), icon="desktop", button_style="primary")
         self.project_button.on_click(lambda _b: self.set_projector(True))

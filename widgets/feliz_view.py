@@ -153,12 +153,12 @@ class FelizFacilitator(W.VBox):
         self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
         self.wall = Wall(tr, self.hide, tr("feliz.wall_title"))
         self.results = W.VBox([self.figure, self.alerts])
+        self.results_slot = W.VBox()
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
             self.status,
             self.who,
-            self.hidden,
-            self.results,
+            self.results_slot,
             self.wall,
         ]
         self.set_revealed(False)
@@ -167,8 +167,10 @@ class FelizFacilitator(W.VBox):
     def set_revealed(self, revealed: bool) -> None:
         """Show the room's results, or only the progress (results stay hidden until revealed)."""
         self.revealed = revealed
-        self.results.layout.display = "" if revealed else "none"
-        self.hidden.layout.display = "none" if revealed else ""
+        # re-attached rather than hidden, so charts render at full size when revealed
+        wanted = (self.results,) if revealed else (self.hidden,)
+        if self.results_slot.children != wanted:  # only on a change: re-attaching redraws the charts
+            self.results_slot.children = wanted
         self._wall_visibility()
 
     def _wall_visibility(self) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import time
 
-from .exercises import DEFAULT_EXERCISE
+#: The exercise a new room opens with.
+DEFAULT_EXERCISE = "feliz"
 
 
 def open_phase(state: dict) -> str:

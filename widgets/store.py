@@ -382,11 +382,14 @@ class Store:
 
     def update_room_state(self, room_id: int, **changes: Any) -> Room:
         """Merge ``changes`` into the room's JSON state (agenda, open phase, timers...)."""
+        return self.change_room_state(room_id, lambda state: {**state, **changes})
+
+    def change_room_state(self, room_id: int, change: Callable[[dict], dict]) -> Room:
+        """Read-modify-write the room's JSON state in one write transaction (``change`` may raise)."""
 
         def tx(conn):
             raw = conn.execute(sa.select(rooms.c.state).where(rooms.c.id == room_id).with_for_update()).scalar()
-            state = json.loads(raw or "{}")
-            state.update(changes)
+            state = change(json.loads(raw or "{}"))
             conn.execute(
                 rooms.update()
                 .where(rooms.c.id == room_id)

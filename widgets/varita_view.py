@@ -369,16 +369,19 @@ class VaritaFacilitator(W.VBox):
         self.wall = Wall(tr, self.hide, tr("varita.fac_wall"))
         self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
         self.results = W.VBox([self.fans, self.curve, self.gain, self.top])
+        self.results_slot = W.VBox()
         self.controls = W.HBox([self.budget, self.budget_button], layout=W.Layout(flex_flow="row wrap"))
         self.children = [html(f"<h2>🪄 {esc(tr('varita.title'))}</h2>"), self.controls, self.progress, self.team,
-                         self.hidden, self.results, self.wall]
+                         self.results_slot, self.wall]
         self.set_revealed(False)
         self.refresh()
 
     def set_revealed(self, revealed: bool) -> None:
         self.revealed = revealed
-        self.results.layout.display = "" if revealed else "none"
-        self.hidden.layout.display = "none" if revealed else ""
+        # re-attached rather than hidden, so charts render at full size when revealed
+        wanted = (self.results,) if revealed else (self.hidden,)
+        if self.results_slot.children != wanted:  # only on a change: re-attaching redraws the charts
+            self.results_slot.children = wanted
         self._wall_visibility()
 
     def _wall_visibility(self) -> None:

@@ -1,0 +1,181 @@
+"""The sacred-cow hunt: model, charts and widgets without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from widgets import vacas
+from widgets.charts import VERMILLION, cow_leaderboard, cow_matrix, who_donut
+from widgets.facilitator import FacilitatorApp
+from widgets.i18n import Translator, t
+from widgets.page import Page
+from widgets.participant import ParticipantApp
+from widgets.store import StoreError
+from widgets.text import TextError
+
+TR = Translator("es")
+TODAY = dt.date(2026, 11, 23)
+
+
+def cow(name="Firma en cada hoja", rule="", kind="control", who="customers", how=("delays",), freq=4):
+    return vacas.cow_value(name, rule, kind, who, list(how), freq)
+
+
+def rows(*records):
+    return pd.DataFrame(
+        [dict(participant_id=p, name=f"P{p}", team="T", exercise="vacas", item=item, value=value, updated_at=0,
+              id=k + 1, hidden=hidden) for k, (p, item, value, hidden) in enumerate(records)],
+        columns=["participant_id", "name", "team", "exercise", "item", "value", "updated_at", "id", "hidden"],
+    )
+
+
+def test_cow_validation():
+    assert cow(" Firma  en cada hoja ")["name"] == "Firma en cada hoja"
+    cases = [
+        (dict(name="  "), "vacas.name_empty"), (dict(name="x" * 1000), "vacas.name_too_long"),
+        (dict(rule="x" * 281), "vacas.rule_too_long"), (dict(kind="rumor"), "vacas.kind_missing"),
+        (dict(who=None), "vacas.who_missing"), (dict(how=()), "vacas.how_missing"), (dict(freq=9), "vacas.freq_missing"),
+    ]
+    for kwargs, key in cases:
+        with pytest.raises(StoreError) as err:
+            cow(**kwargs)
+        assert err.value.key == key
+    with pytest.raises(StoreError) as err:
+        cow(name="x" * 1000)
+    assert err.value.kwargs == {"length": 1000, "max": 80}
+
+
+def test_merge_and_herd_count_hunters_once():
+    herd = vacas.merge({}, "2:b", "1:a")
+    herd = vacas.merge(herd, "3:c", "2:b")  # merging into a merged cow goes to its root
+    assert herd == {"2:b": "1:a", "3:c": "1:a"}
+    with pytest.raises(StoreError):
+        vacas.merge(herd, "3:c", "1:a")
+    df = rows((1, "cow:a", cow("Firma"), False), (2, "cow:b", cow("Firmas", who="colleagues"), False),
+              (3, "cow:c", cow("Firma x3"), False), (4, "cow:d", cow("Fila única"), False),
+              (5, "cow:e", cow("Grosería"), True))
+    groups = vacas.herd(vacas.cows(df), herd)
+    assert [g.key for g in groups] == ["1:a", "4:d"]  # the hidden cow is out
+    assert groups[0].hunters == ["P1", "P2", "P3"] and groups[0].who == "both"
+    assert [g.key for g in vacas.herd(vacas.cows(df), vacas.unmerge(herd, "3:c"))] == ["1:a", "3:c", "4:d"]
+
+
+def test_votes_budget_and_board():
+    valid = {"1:a", "4:d"}
+    v = vacas.cast_vote({}, "1:a", 1, 2, valid)
+    v = vacas.cast_vote(v, "4:d", 1, 2, valid)
+    with pytest.raises(StoreError) as err:
+        vacas.cast_vote(v, "1:a", 1, 2, valid)
+    assert err.value.key == "vacas.vote_over_budget"
+    assert vacas.cast_vote({"9:z": 2}, "1:a", 1, 2, valid) == {"1:a": 1}  # votes on vanished cows come back
+    herd = {"2:b": "1:a"}
+    df = rows((1, "cow:a", cow("Firma"), False), (2, "cow:b", cow("Firmas"), False), (4, "cow:d", cow("Fila", who="both"), False),
+              (1, "cow_votes", {"1:a": 2, "4:d": 1}, False), (2, "cow_votes", {"2:b": 3}, False),
+              (1, "cow_score:1:a", {"harm": 5, "value": 1}, False), (2, "cow_score:2:b", {"harm": 3, "value": 2}, False))
+    board = vacas.board(vacas.cows(df), herd, df).set_index("key")
+    assert board.loc["1:a", "votes"] == 5 and board.loc["1:a", "hunters"] == 2
+    assert board.loc["1:a", "harm"] == 4 and board.loc["1:a", "value"] == 1.5
+    assert list(board.index) == ["1:a", "4:d"]  # most voted first
+    assert vacas.exterminate_zone(4, 1.5) and not vacas.exterminate_zone(2, 1) and not vacas.exterminate_zone(float("nan"), 1)
+    assert vacas.colleague_share(board.reset_index()) == 0.5
+
+
+def test_verdicts_and_action_plan():
+    with pytest.raises(StoreError) as err:
+        vacas.verdict_value("exterminate", "", "Ana", "Quitar la firma", TODAY - dt.timedelta(days=1), today=TODAY)
+    assert err.value.key == "vacas.due_past"
+    for kwargs, key in ((dict(decision=None), "vacas.decision_missing"), (dict(owner=" "), "vacas.owner_missing"),
+                        (dict(step=""), "vacas.step_missing"), (dict(due=None), "vacas.due_missing")):
+        args = dict(decision="rewrite", reason="", owner="Ana", step="Reunión", due=TODAY) | kwargs
+        with pytest.raises(StoreError) as err:
+            vacas.verdict_value(**args, today=TODAY)
+        assert err.value.key == key
+    with pytest.raises(TextError):
+        vacas.verdict_value("keep", "  ", "", "", None, today=TODAY)  # keeping needs a reason
+    kept = vacas.verdict_value("keep", "La exige la ley", "", "", None, today=TODAY)
+    killed = vacas.verdict_value("exterminate", "", "Ana", "Quitar la firma", TODAY, today=TODAY)
+    table = pd.DataFrame({"key": ["1:a", "4:d", "5:e"], "name": ["Firma", "Fila", "Sin veredicto"], "votes": [5, 1, 0],
+                          "hunters": [2, 1, 1]})
+    plan = vacas.action_plan(table, {"1:a": killed, "4:d": kept})
+    assert plan["name"].tolist() == ["Firma"] and plan["due"].tolist() == [TODAY.isoformat()]
+
+
+def test_charts():
+    table = pd.DataFrame({"key": ["a", "b", "c"], "name": ["<b>Firma</b>", "Fila", "Ticket"], "rule": ["", "", ""],
+                          "kind": ["control"] * 3, "who": ["customers", "colleagues", "both"], "hunters": [2, 1, 1],
+                          "hunter_names": ["", "", ""], "votes": [5, 2, 0], "harm": [4.5, 2.0, float("nan")],
+                          "value": [1.0, 4.0, float("nan")]})
+    m = cow_matrix(table, TR, in_zone=vacas.exterminate_zone)
+    assert list(m.data[0].x) == [1.0] and m.data[0].marker.color == VERMILLION and list(m.data[1].y) == [2.0]
+    assert m.data[0].text[0] == "&lt;b&gt;Firma&lt;/b&gt;"
+    board = cow_leaderboard(table, TR)
+    assert [list(tr.x) for tr in board.data] == [[5], [2], [0]]
+    assert list(board.layout.yaxis.categoryarray)[-1] == "&lt;b&gt;Firma&lt;/b&gt;"  # most hated on top
+    assert list(who_donut(table, TR).data[0].values) == [1, 1, 1]
+
+
+def test_catalog_per_industry_in_both_languages():
+    industries = {p.stem for p in (Path(__file__).parent.parent / "data" / "journeys").glob("*.json")}
+    for industry in industries:
+        es, en = vacas.catalog(industry, "es"), vacas.catalog(industry, "en")
+        assert len(es) >= 6 and len(es) == len(en), industry
+        assert sum(c["who"] in ("colleagues", "both") for c in es) >= 3
+        for c in es:
+            vacas.cow_value(c["name"], c["rule"], c["kind"], c["who"], c["how"], 3)  # every entry is postable
+
+
+def test_three_hunters_merge_vote_reveal_and_plan(store):
+    room, key = store.create_room("Vacas", "bank", "es", state={"phase": "vacas"})
+    apps = {}
+    for name in ("Ana", "Beto", "Cris"):
+        _, token = store.join(room, name, "Azul")
+        apps[name] = ParticipantApp(store, Page({"room": room.code, "me": token}))
+    a, b, c = (apps[n].view for n in ("Ana", "Beto", "Cris"))
+    a.name.value = ""
+    a.submit()
+    assert a.notice.message == t("es", "vacas.name_empty")
+    a.pick.value = 0  # from the industry catalog
+    a.freq.value = 4
+    a.submit()
+    assert a.notice.message.startswith("¡Vaca")
+    for view, name in ((b, "Firma en todo"), (c, "Fila para todo")):
+        view.name.value, view.kind.value, view.who.value, view.freq.value = name, "process", "both", 5
+        view.how["delays"].value = True
+        view.submit()
+    console = FacilitatorApp(store, Page({"room": room.code, "key": key}))
+    panel = console.panels[2]
+    keys = {g.cow.title: g.key for g in vacas.herd(vacas.cows(store.responses(room.id, "vacas")), {})}
+    panel.merge(keys["Firma en todo"], keys[vacas.catalog("bank", "es")[0]["name"]])
+    assert len(panel.table) == 2 and panel.table["hunters"].max() == 2
+    for view in (a, b, c):
+        view.refresh()
+        for _ in range(3):
+            view.vote(view.table["key"][0], +1)
+    b.vote(b.table["key"][0], +1)
+    b.vote(b.table["key"][0], +1)
+    b.vote(b.table["key"][0], +1)
+    assert b.notice.message == t("es", "vacas.vote_over_budget", budget=5)
+    panel.refresh()
+    assert panel.table["votes"].tolist()[0] == 11
+    assert a.plan.value.startswith("<p class='cl-people'>🙈")  # hidden until revealed
+    panel.verdict_cow.value = panel.table["key"][0]
+    panel.decision.value = "exterminate"
+    panel.owner.value, panel.step.value = "Gerencia", "Quitar la firma del formulario"
+    panel.due.value = dt.date.today() - dt.timedelta(days=3)
+    panel.submit_verdict()
+    assert "ya pasó" in panel.notice.message and panel.owner.value == "Gerencia"  # nothing lost
+    panel.due.value = dt.date.today() + dt.timedelta(days=7)
+    panel.submit_verdict()
+    assert len(panel.plan_table) == 1 and panel.plan_table["votes"].tolist() == [11]
+    console.toggle_reveal()
+    a.refresh()
+    assert "Quitar la firma del formulario" in a.plan.value
+    panel.prepare_downloads()
+    assert "cl-dl-plan-xlsx" in panel.downloads.value
+    for app in (*apps.values(), console):
+        app.watcher.stop()

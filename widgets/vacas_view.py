@@ -1,0 +1,411 @@
+"""Workshop "Limpiar la casa" (the sacred-cow hunt): the participant page and the facilitator panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import ipywidgets as W
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import vacas
+from .charts import copy_figure, cow_leaderboard, cow_matrix, who_donut
+from .feliz import RatingError
+from .i18n import Translator
+from .phases import revealed
+from .store import Participant, Room, Store, StoreError
+from .text import TextError, esc
+from .ui import Notice, card, html
+
+REFUSALS = (StoreError, TextError, RatingError)
+STEPS = ("hunt", "vote", "plan")
+
+
+def _choices(tr: Translator, prefix: str, values) -> list[tuple[str, object]]:
+    return [(tr(f"{prefix}.{v}"), v) for v in values]
+
+
+def _numbers(description: str) -> W.ToggleButtons:
+    w = W.ToggleButtons(options=[(str(v), v) for v in range(1, 6)], value=None, description=description,
+                        style={"button_width": "46px", "description_width": "initial"})
+    w.add_class("cl-scale")
+    return w
+
+
+def _table(df: pd.DataFrame, tr: Translator) -> str:
+    if df.empty:
+        return f"<p class='cl-tp-hint'>{esc(tr('vacas.plan_empty'))}</p>"
+    rows = "".join(
+        f"<tr><td>{esc(r.name)}</td><td>{esc(tr('vacas.decision.' + r.decision))}</td><td>{r.votes}</td>"
+        f"<td>{esc(r.owner)}</td><td>{esc(r.step)}</td><td>{esc(r.due)}</td></tr>"
+        for r in df.itertuples(index=False)
+    )
+    head = "".join(f"<th>{esc(tr(k))}</th>" for k in ("vacas.col.cow", "vacas.col.decision", "vacas.col.votes",
+                                                       "vacas.col.owner", "vacas.col.step", "vacas.col.due"))
+    return f"<table class='cl-table cl-plan'><tr>{head}</tr>{rows}</table>"
+
+
+class VacasParticipant(W.VBox):
+    """Hunt (post cows, with prompts and an industry catalog), vote and score, then see the plan."""
+
+    def __init__(self, store: Store, room: Room, participant: Participant, tr: Translator):
+        super().__init__()
+        self.add_class("cl-vacas")
+        self.store, self.room, self.participant, self.tr = store, room, participant, tr
+        self.enabled = True
+        self.notice = Notice()
+        self.steps = W.ToggleButtons(options=[(f"{i + 1}. {tr('vacas.step.' + s)}", s) for i, s in enumerate(STEPS)],
+                                     value="hunt", style={"button_width": "auto"})
+        self.steps.add_class("cl-steps")
+        self.steps.observe(lambda _c: self._show_step(), "value")
+        # hunt
+        self.catalog = vacas.catalog(room.industry, room.lang)
+        self.pick = W.Dropdown(options=[(tr("vacas.pick_none"), -1)] + [(c["name"], i) for i, c in enumerate(self.catalog)],
+                               value=-1, description=tr("vacas.pick"), style={"description_width": "initial"},
+                               layout=W.Layout(width="100%", max_width="640px"))
+        self.pick.observe(lambda _c: self._prefill(), "value")
+        wide = W.Layout(width="100%", max_width="640px")
+        self.name = W.Text(placeholder=tr("vacas.name_placeholder"), description=tr("vacas.name"),
+                           style={"description_width": "initial"}, layout=wide)
+        self.rule = W.Textarea(placeholder=tr("vacas.rule_placeholder"), layout=W.Layout(width="100%", max_width="640px"))
+        self.kind = W.ToggleButtons(options=_choices(tr, "vacas.kind", vacas.KINDS), value=None,
+                                    description=tr("vacas.kind_label"), style={"description_width": "initial", "button_width": "auto"})
+        self.who = W.ToggleButtons(options=_choices(tr, "vacas.who", vacas.WHO), value=None,
+                                   description=tr("vacas.who_label"), style={"description_width": "initial", "button_width": "auto"})
+        self.how = {h: W.ToggleButton(description=tr(f"vacas.how.{h}"), value=False) for h in vacas.HOW}
+        self.freq = W.ToggleButtons(options=_choices(tr, "vacas.freq", vacas.FREQ), value=None,
+                                    description=tr("vacas.freq_label"), style={"description_width": "initial", "button_width": "auto"})
+        for w in (self.kind, self.who, self.freq):
+            w.add_class("cl-choice")
+        self.post = W.Button(description=tr("vacas.post"), icon="bullhorn", button_style="primary")
+        self.post.on_click(lambda _b: self.submit())
+        self.my_cows = W.VBox()
+        prompts = "".join(f"<li>{esc(tr(k))}</li>" for k in ("vacas.prompt.1", "vacas.prompt.2", "vacas.prompt.3"))
+        self.box_hunt = card(
+            html(f"<h2>{esc(tr('vacas.step.hunt'))}</h2><p>{esc(tr('vacas.hunt_intro'))}</p><ul class='cl-prompts'>{prompts}</ul>"),
+            self.pick, self.name, html(f"<b>{esc(tr('vacas.rule'))}</b>"), self.rule, self.kind, self.who,
+            html(f"<b>{esc(tr('vacas.how_label'))}</b>"), W.HBox(list(self.how.values()), layout=W.Layout(flex_flow="row wrap")),
+            self.freq, self.post, html(f"<h3>{esc(tr('vacas.my_cows'))}</h3>"), self.my_cows,
+        )
+        # vote and score
+        self.budget_label = html("", "cl-people")
+        self.vote_rows = W.VBox()
+        self.box_vote = card(html(f"<h2>{esc(tr('vacas.step.vote'))}</h2><p>{esc(tr('vacas.vote_intro'))}</p>"),
+                             self.budget_label, self.vote_rows)
+        # plan
+        self.plan = html("")
+        self.box_plan = card(html(f"<h2>{esc(tr('vacas.step.plan'))}</h2>"), self.plan)
+        self.body = W.VBox()
+        self.children = [html(f"<h2>🐄 {esc(tr('vacas.title'))}</h2><p>{esc(tr('vacas.intro'))}</p>"),
+                         self.steps, self.notice, self.body]
+        self._show_step()
+        self.refresh()
+
+    def _show_step(self) -> None:
+        self.body.children = [{"hunt": self.box_hunt, "vote": self.box_vote, "plan": self.box_plan}[self.steps.value]]
+
+    def _refuse(self, exc: Exception) -> None:
+        self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+
+    def _prefill(self) -> None:
+        if self.pick.value is None or self.pick.value < 0:
+            return
+        c = self.catalog[self.pick.value]
+        self.name.value, self.rule.value, self.kind.value, self.who.value = c["name"], c["rule"], c["kind"], c["who"]
+        for h, w in self.how.items():
+            w.value = h in c["how"]
+
+    def submit(self) -> None:
+        """Post a cow; a refusal keeps every field as typed."""
+        try:
+            value = vacas.cow_value(self.name.value, self.rule.value, self.kind.value, self.who.value,
+                                    [h for h, w in self.how.items() if w.value], self.freq.value)
+            self.store.save_response(self.participant, vacas.EXERCISE, vacas.new_cow_item(), value)
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.notice.show("ok", self.tr("vacas.posted", name=value["name"]))
+        self.name.value = self.rule.value = ""
+        self.kind.value = self.who.value = self.freq.value = None
+        self.pick.value = -1
+        for w in self.how.values():
+            w.value = False
+        self.refresh()
+
+    # -- data ---------------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.room = self.store.room(self.room.id) or self.room
+        df = self.store.responses(self.room.id, vacas.EXERCISE)
+        mine = df[df["participant_id"] == self.participant.id]
+        self._render_mine(mine)
+        herd_map = self.room.state.get("herd", {})
+        self.table = vacas.board(vacas.cows(df), herd_map, df)
+        self._render_votes(mine)
+        if revealed(self.room.state):
+            plan = vacas.action_plan(self.table, self.room.state.get("verdicts", {}))
+            self.plan.value = _table(plan, self.tr)
+        else:
+            self.plan.value = f"<p class='cl-people'>🙈 {esc(self.tr('vacas.plan_hidden'))}</p>"
+        self.set_enabled(self.enabled)
+
+    def _render_mine(self, mine: pd.DataFrame) -> None:
+        rows = []
+        for c in vacas.cows(mine):
+            remove = W.Button(icon="trash", tooltip=self.tr("vacas.remove"), layout=W.Layout(width="44px"))
+            remove.on_click(lambda _b, item=vacas.COW_PREFIX + c.key.split(":", 1)[1]: self._remove(item))
+            rows.append(W.HBox([html(f"🐄 <b>{esc(c.title)}</b> <span class='cl-tp-hint'>{esc(c.value.get('rule', ''))}</span>"),
+                                remove], layout=W.Layout(align_items="center")))
+        self.my_cows.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_cows'))}</p>")]
+
+    def _remove(self, item: str) -> None:
+        try:
+            self.store.delete_response(self.participant, vacas.EXERCISE, item)
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.refresh()
+
+    def _my_votes(self, mine: pd.DataFrame) -> dict:
+        row = mine[mine["item"] == vacas.VOTES]
+        return dict(row["value"].iloc[0]) if not row.empty else {}
+
+    def _render_votes(self, mine: pd.DataFrame) -> None:
+        votes = self._my_votes(mine)
+        valid = set(self.table["key"])
+        budget = vacas.budget(self.room.state)
+        used = sum(n for k, n in votes.items() if k in valid)
+        self.budget_label.value = esc(self.tr("vacas.budget", used=used, budget=budget))
+        scores = {r.item[len(vacas.SCORE_PREFIX):]: r.value for r in mine.itertuples(index=False)
+                  if str(r.item).startswith(vacas.SCORE_PREFIX)}
+        rows = []
+        for r in self.table.itertuples(index=False):
+            minus = W.Button(description="−", layout=W.Layout(width="44px"), tooltip=self.tr("vacas.vote_minus"))
+            plus = W.Button(description="+", layout=W.Layout(width="44px"), tooltip=self.tr("vacas.vote_plus"))
+            minus.on_click(lambda _b, k=r.key: self.vote(k, -1))
+            plus.on_click(lambda _b, k=r.key: self.vote(k, +1))
+            harm = _numbers(self.tr("vacas.harm"))
+            value = _numbers(self.tr("vacas.value"))
+            saved = scores.get(r.key, {})
+            harm.value, value.value = saved.get("harm"), saved.get("value")
+            harm.observe(lambda _c, k=r.key, h=harm, v=value: self.score(k, h.value, v.value), "value")
+            value.observe(lambda _c, k=r.key, h=harm, v=value: self.score(k, h.value, v.value), "value")
+            title = html(f"<div class='cl-tp-name'>🐄 {esc(r.name)}</div><div class='cl-tp-hint'>{esc(r.rule)} · "
+                         f"{esc(self.tr('vacas.hunters', n=r.hunters))}</div>")
+            row = W.VBox([title, W.HBox([minus, html(f"<span class='cl-vote-count'>{votes.get(r.key, 0)}</span>"), plus],
+                                        layout=W.Layout(align_items="center")),
+                          W.HBox([harm, value], layout=W.Layout(flex_flow="row wrap"))])
+            row.add_class("cl-row")
+            row.add_class("cl-cow-vote")
+            rows.append(row)
+        self.vote_rows.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_herd'))}</p>")]
+
+    def vote(self, key: str, delta: int) -> None:
+        df = self.store.responses(self.room.id, vacas.EXERCISE, participant_id=self.participant.id)
+        try:
+            new = vacas.cast_vote(self._my_votes(df), key, delta, vacas.budget(self.room.state), set(self.table["key"]))
+            self.store.save_response(self.participant, vacas.EXERCISE, vacas.VOTES, new)
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.notice.clear()
+        self.refresh()
+
+    def score(self, key: str, harm, value) -> None:
+        try:
+            self.store.save_response(self.participant, vacas.EXERCISE, vacas.SCORE_PREFIX + key, vacas.score_value(harm, value))
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.notice.show("ok", self.tr("varita.saved"))
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        widgets = [self.pick, self.name, self.rule, self.kind, self.who, self.freq, self.post, *self.how.values()]
+        for box in (self.vote_rows, self.my_cows):
+            stack = list(box.children)
+            while stack:
+                w = stack.pop()
+                stack.extend(getattr(w, "children", ()))
+                widgets.append(w)
+        for w in widgets:
+            if hasattr(w, "disabled"):
+                w.disabled = not enabled
+
+
+class VacasFacilitator(W.VBox):
+    """The live wall of cows (moderate, merge duplicates), vote progress, charts, verdicts and the kill list."""
+
+    def __init__(self, store: Store, room: Room, tr: Translator):
+        super().__init__()
+        self.store, self.room, self.tr = store, room, tr
+        self.moderating = True
+        self.notice = Notice()
+        self.budget = W.BoundedIntText(value=vacas.budget(room.state), min=1, max=50, description=tr("varita.fac_budget"),
+                                       style={"description_width": "initial"}, layout=W.Layout(width="260px"))
+        self.budget_button = W.Button(description=tr("varita.fac_budget_save"), icon="check")
+        self.budget_button.on_click(lambda _b: self.save_budget())
+        self.progress = html("", "cl-people")
+        self.wall = W.VBox()
+        self.wall.add_class("cl-cow-wall")
+        empty = vacas.board([], {}, pd.DataFrame(columns=["participant_id", "item", "value"]))
+        self.leaderboard = go.FigureWidget(cow_leaderboard(empty, tr))
+        self.matrix = go.FigureWidget(cow_matrix(empty, tr, in_zone=vacas.exterminate_zone))
+        self.donut = go.FigureWidget(who_donut(empty, tr))
+        self.share = html("", "cl-people")
+        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
+        self.results = W.VBox([self.leaderboard, self.matrix, self.share, self.donut])
+        self.results_slot = W.VBox()
+        # verdicts
+        self.verdict_cow = W.Dropdown(description=tr("vacas.col.cow"), style={"description_width": "initial"},
+                                      layout=W.Layout(width="100%", max_width="640px"))
+        self.decision = W.ToggleButtons(options=_choices(tr, "vacas.decision", vacas.DECISIONS), value=None,
+                                        style={"button_width": "auto"})
+        self.reason = W.Text(description=tr("vacas.reason"), style={"description_width": "initial"},
+                             layout=W.Layout(width="100%", max_width="640px"))
+        self.owner = W.Text(description=tr("vacas.col.owner"), style={"description_width": "initial"})
+        self.step = W.Text(description=tr("vacas.col.step"), style={"description_width": "initial"},
+                           layout=W.Layout(width="100%", max_width="640px"))
+        self.due = W.DatePicker(description=tr("vacas.col.due"), style={"description_width": "initial"})
+        self.save_verdict = W.Button(description=tr("vacas.save_verdict"), icon="gavel", button_style="danger")
+        self.save_verdict.on_click(lambda _b: self.submit_verdict())
+        self.verdict_box = W.VBox([html(f"<h3>{esc(tr('vacas.verdict_title'))}</h3>"), self.verdict_cow, self.decision,
+                                   self.reason, self.owner, self.step, self.due, self.save_verdict])
+        self.plan = html("")
+        self.downloads = html("")
+        self.download_button = W.Button(description=tr("vacas.plan_prepare"), icon="download")
+        self.download_button.on_click(lambda _b: self.prepare_downloads())
+        self.controls = W.HBox([self.budget, self.budget_button], layout=W.Layout(flex_flow="row wrap"))
+        self.children = [html(f"<h2>🐄 {esc(tr('vacas.title'))}</h2>"), self.controls, self.progress, self.notice,
+                         html(f"<h3>{esc(tr('vacas.wall_title'))}</h3>"), self.wall, self.results_slot,
+                         self.verdict_box, html(f"<h3>{esc(tr('vacas.plan_title'))}</h3>"), self.plan,
+                         W.HBox([self.download_button, self.downloads])]
+        self.set_revealed(False)
+        self.refresh()
+
+    def set_revealed(self, on: bool) -> None:
+        self.revealed = on
+        # re-attached rather than hidden, so charts render at full size when revealed
+        wanted = (self.results,) if on else (self.hidden,)
+        if self.results_slot.children != wanted:  # only on a change: re-attaching redraws the charts
+            self.results_slot.children = wanted
+
+    def set_moderating(self, on: bool) -> None:
+        self.moderating = on
+        for w in (self.controls, self.verdict_box, self.download_button, self.downloads):
+            w.layout.display = "" if on else "none"
+        self.refresh()
+
+    def save_budget(self) -> None:
+        self.room = self.store.update_room_state(self.room.id, cow_budget=int(self.budget.value))
+
+    # -- herd ---------------------------------------------------------------------------------------
+    def merge(self, duplicate: str, into: str | None) -> None:
+        if not into:
+            return self.notice.show("error", self.tr("vacas.merge_choose"))
+        try:
+            self.store.change_room_state(self.room.id, lambda s: {**s, "herd": vacas.merge(s.get("herd", {}), duplicate, into)})
+        except StoreError as exc:
+            return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+        self.notice.show("ok", self.tr("vacas.merged"))
+        self.refresh()
+
+    def unmerge(self, key: str) -> None:
+        self.store.change_room_state(self.room.id, lambda s: {**s, "herd": vacas.unmerge(s.get("herd", {}), key)})
+        self.refresh()
+
+    def hide(self, response_id: int, hidden: bool) -> None:
+        self.store.set_hidden(self.room.id, response_id, hidden)
+        self.refresh()
+
+    def _render_wall(self, cow_list, herd_map) -> None:
+        groups = vacas.herd(cow_list, herd_map)
+        options = [(self.tr("vacas.merge_into"), "")] + [(g.cow.title, g.key) for g in groups]
+        rows = []
+        for g in groups:
+            title = html(f"<div class='cl-wall-text'>🐄 {esc(g.cow.title)}</div>"
+                         f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
+                         f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
+                         f"{esc(', '.join(g.hunters))}</div>")
+            title.layout.flex = "1 1 auto"
+            children = [title]
+            if self.moderating:
+                target = W.Dropdown(options=[o for o in options if o[1] != g.key], value="", layout=W.Layout(width="220px"))
+                join = W.Button(description=self.tr("vacas.merge"), icon="compress")
+                join.on_click(lambda _b, k=g.key, t=target: self.merge(k, t.value))
+                hide = W.Button(description=self.tr("wall.hide"), icon="eye-slash", tooltip=self.tr("wall.hide_help"))
+                hide.on_click(lambda _b, rid=g.cow.response_id: self.hide(rid, True))
+                children += [target, join, hide]
+            row = W.HBox(children, layout=W.Layout(align_items="center", flex_flow="row wrap"))
+            row.add_class("cl-wall-entry")
+            row.add_class("cl-cow")
+            extra = []
+            if self.moderating:
+                for m in g.members:
+                    if m.key != g.key:
+                        split = W.Button(description=self.tr("vacas.unmerge"), icon="expand")
+                        split.on_click(lambda _b, k=m.key: self.unmerge(k))
+                        extra.append(W.HBox([html(f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>"), split],
+                                            layout=W.Layout(align_items="center")))
+            rows.append(W.VBox([row, *extra]))
+        if self.moderating:
+            for c in cow_list:
+                if c.hidden:
+                    show = W.Button(description=self.tr("wall.show"), icon="eye")
+                    show.on_click(lambda _b, rid=c.response_id: self.hide(rid, False))
+                    rows.append(W.HBox([html(f"<div class='cl-wall-text cl-wall-hidden'>{esc(c.title)}</div>"), show]))
+        self.wall.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")]
+
+    # -- verdicts -----------------------------------------------------------------------------------
+    def submit_verdict(self) -> None:
+        key = self.verdict_cow.value
+        try:
+            if not key:
+                raise StoreError("vacas.verdict_choose")
+            value = vacas.verdict_value(self.decision.value, self.reason.value, self.owner.value, self.step.value,
+                                        self.due.value)
+        except REFUSALS as exc:
+            return self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+        self.store.change_room_state(self.room.id, lambda s: {**s, "verdicts": {**s.get("verdicts", {}), key: value}})
+        self.notice.show("ok", self.tr("vacas.verdict_saved"))
+        self.decision.value = None
+        self.reason.value = self.owner.value = self.step.value = ""
+        self.due.value = None
+        self.refresh()
+
+    def prepare_downloads(self) -> None:
+        from . import export
+        from .export_view import download_link, slug
+
+        plan = self.plan_table
+        sheet = export.action_plan_sheet(plan, self.tr)
+        name = slug(self.room.name) + "-" + self.room.code + "-" + slug(self.tr("vacas.plan_title"))
+        self.downloads.value = " ".join([
+            download_link(export.to_csv(sheet), f"{name}.csv", "text/csv", "CSV", "cl-dl-plan-csv"),
+            download_link(export.to_xlsx({self.tr("vacas.plan_title")[:31]: sheet}), f"{name}.xlsx",
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "cl-dl-plan-xlsx"),
+            download_link(export.cows_html(self.store, self.room).encode("utf-8"), f"{name}.html", "text/html",
+                          "HTML", "cl-dl-plan-html"),
+        ])
+
+    def refresh(self) -> None:
+        self.room = self.store.room(self.room.id) or self.room
+        df = self.store.responses(self.room.id, vacas.EXERCISE)
+        herd_map = self.room.state.get("herd", {})
+        cow_list = vacas.cows(df)
+        self._render_wall(cow_list, herd_map)
+        table = vacas.board(cow_list, herd_map, df)
+        self.table = table
+        people = self.store.participants(self.room.id)
+        voters = {r.participant_id for r in df.itertuples(index=False) if r.item == vacas.VOTES and r.value}
+        pending = [n for i, n in zip(people["id"], people["name"]) if i not in voters]
+        self.progress.value = esc(self.tr("vacas.progress", cows=len(table), voted=len(voters), people=len(people)))
+        if pending and not table.empty:
+            self.progress.value += "<br>" + esc(self.tr("vacas.not_voted", names=", ".join(pending)))
+        copy_figure(self.leaderboard, cow_leaderboard(table, self.tr, title=self.tr("vacas.chart.leaderboard")))
+        copy_figure(self.matrix, cow_matrix(table, self.tr, title=self.tr("vacas.chart.matrix"), in_zone=vacas.exterminate_zone))
+        copy_figure(self.donut, who_donut(table, self.tr))
+        share = vacas.colleague_share(table)
+        self.share.value = "" if share is None else esc(self.tr("vacas.colleague_share", pct=round(100 * share)))
+        current = self.verdict_cow.value
+        options = [(self.tr("vacas.verdict_pick"), "")] + [(f"{r.name} ({r.votes})", r.key) for r in table.itertuples(index=False)]
+        if list(self.verdict_cow.options) != options:
+            self.verdict_cow.options = options
+            self.verdict_cow.value = current if current in [o[1] for o in options] else ""
+        self.plan_table = vacas.action_plan(table, self.room.state.get("verdicts", {}))
+        self.plan.value = _table(self.plan_table, self.tr)
