@@ -55,7 +55,8 @@ def test_every_notebook_is_committed_clean():
     import json
 
     assert NOTEBOOKS == ["00_bienvenida.ipynb", "01_sale_mas_feliz.ipynb", "02_varita_magica.ipynb",
-                         "03_vacas_sagradas.ipynb", "facilitador.ipynb"]
+                         "03_vacas_sagradas.ipynb", "04_todos_tenemos_clientes.ipynb", "05_clientelitis.ipynb",
+                         "facilitador.ipynb"]
     for name in NOTEBOOKS:
         nb = json.loads((ROOT / "workshops" / name).read_text(encoding="utf-8"))
         assert nb["metadata"]["kernelspec"]["name"] == "python3"

@@ -349,3 +349,66 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
     expect(console.get_by_text("Las vacas más odiadas")).to_be_visible()
     expect(pages[0].locator("table.cl-plan")).to_contain_text("Gerencia de operaciones")  # live, no reload
     shot(console, "vacas-facilitator")
+
+
+@pytest.mark.browser
+def test_customers_then_clientelitis_full_pass_with_console(voila_server, context):
+    import datetime as dt
+
+    store = voila_server.store()
+    room, key = store.create_room("Clientes y Clientelitis", "bank", "es", state={"phase": "clientes"})
+    _, token = store.join(room, "Ana", "Caja")
+    store.join(room, "Luis", "Cocina")
+    part = context.new_page()
+    part.goto(voila_server.url("00_bienvenida.ipynb", f"room={room.code}&me={token}"))
+    expect(part.get_by_text("Cliente es todo aquel que no soy yo").first).to_be_visible()
+    part.get_by_role("button", name="Agregar cliente").click()
+    expect(part.get_by_text("Escribe quién es ese cliente (no puede quedar vacío).")).to_be_visible()
+    part.get_by_placeholder("p. ej. Contabilidad, mi jefa, los choferes, mi pareja").fill("Mi jefa")
+    part.get_by_role("button", name="Jefe", exact=True).click()
+    part.get_by_placeholder("p. ej. el reporte semanal").fill("El cierre mensual")
+    part.locator(".cl-clientes .cl-scale").get_by_role("button").nth(1).click()
+    part.get_by_placeholder("p. ej. mandarlo el lunes temprano y sin errores").fill("Avisar antes de los cambios")
+    part.get_by_role("button", name="Agregar cliente").click()
+    expect(part.get_by_text("«Mi jefa» agregado.", exact=False)).to_be_visible()
+    expect(part.locator(".cl-customer")).to_have_count(1)
+    expect(part.locator(".sankey .node-label", has_text="Mi jefa (Jefe)")).to_have_count(1)
+
+    console = context.new_page()
+    console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+    console.get_by_role("button", name="Mostrar resultados").click()
+    expect(console.get_by_text("Las relaciones que dejan a la gente menos feliz")).to_be_visible()
+    expect(console.locator("ul.cl-people", has_text="Avisar antes de los cambios")).to_be_visible()
+    expect(console.get_by_text("Los clientes que olvidamos", exact=False)).to_be_visible()
+
+    console.locator(".cl-agenda-row", has_text="Clientelitis: contagiar").get_by_role("button", name="Abrir el ejercicio").click()
+    expect(part.get_by_role("button", name="1. Habilidades")).to_be_visible()  # switched without reload
+    scales = part.locator(".cl-clientelitis .cl-scale")
+    expect(scales).to_have_count(9)
+    for i in range(9):
+        scales.nth(i).get_by_role("button").nth(3).click()
+    expect(part.get_by_text("Guardado.")).to_be_visible()
+
+    part.get_by_role("button", name="2. Refuerzo").click()
+    expect(part.get_by_role("heading", name="Refuerzo")).to_be_visible()
+    soon = dt.date.today().replace(day=1) + dt.timedelta(days=62)
+    part.locator(".cl-clientelitis input[type=date]").fill(soon.isoformat())
+    part.get_by_placeholder("p. ej. taller de manejo de quejas").fill("Taller de quejas")
+    part.get_by_role("button", name="Agregar al plan").click()
+    expect(part.get_by_text("Agregado al plan.")).to_be_visible()
+    expect(part.locator(".cl-plan-warning", has_text="no hay nada")).to_be_visible()
+
+    part.get_by_role("button", name="3. Contratar").click()
+    part.get_by_label("Candidato").fill("Pedro Páramo")
+    traits = part.locator(".cl-clientelitis .cl-scale")
+    for i in range(5):
+        traits.nth(i).get_by_role("button").nth(4).click()
+    part.get_by_role("button", name="Trol (hostil, sarcástico)").click()
+    part.get_by_role("button", name="Guardar evaluación").click()
+    expect(part.get_by_text("Evaluación guardada: No contratar.")).to_be_visible()
+
+    expect(console.locator("table.cl-candidates")).to_contain_text("Pedro Páramo")
+    expect(console.locator("table.cl-candidates")).to_contain_text("No contratar")
+    expect(console.get_by_text("1 de 2 personas se autoevaluaron")).to_be_visible()
+    expect(console.get_by_text("Ola tras ola")).to_be_visible()
+    shot(console, "clientelitis-facilitator")

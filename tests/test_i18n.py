@@ -47,6 +47,13 @@ def test_every_key_used_in_code_exists():
     used |= {f"vacas.how.{h}" for h in vacas.HOW} | {f"vacas.freq.{f}" for f in vacas.FREQ}
     used |= {f"vacas.decision.{d}" for d in vacas.DECISIONS} | {f"vacas.step.{s}" for s in ("hunt", "vote", "plan")}
     used |= {f"vacas.prompt.{i}" for i in (1, 2, 3)}
+    from widgets import clientelitis as C, clientes
+
+    used |= {f"clientes.cat.{c}" for c in clientes.CATEGORIES} | {f"clientelitis.skill.{s}" for s in C.SKILLS}
+    used |= {f"clientelitis.trait.{t}" for t in C.TRAITS} | {f"clientelitis.flag.{f}" for f in C.FLAGS}
+    used |= {f"clientelitis.verdict.{v}" for v in ("hire", "doubt", "no")}
+    used |= {f"clientelitis.step.{s}" for s in ("skills", "plan", "hire")}
+    used |= {f"clientelitis.chart.{m}" for m in ("skills_mean", "happiness_delta", "cows_gone")}
     assert len(used) > 40
     for lang in LANGUAGES:
         missing = sorted(used - set(catalog(lang)))

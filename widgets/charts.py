@@ -312,3 +312,136 @@ def who_donut(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Fig
                       title=dict(text=plot_text(title or tr("vacas.chart.who_title")), font=dict(size=22)),
                       legend=dict(font=dict(size=18)))
     return fig
+
+
+def _happy_color(h) -> str:
+    if h is None or pd.isna(h):
+        return GREY
+    return VERMILLION if h <= 2 else (BLUE if h >= 4 else GREY)
+
+
+def value_chain(rels: pd.DataFrame, me: str, tr: Translator, *, title: str = "") -> go.Figure:
+    """A participant's value chain as a Sankey: me -> what I deliver -> who receives it; the second links
+    are coloured by how happy that customer leaves (vermillion: unhappy, blue: happy)."""
+    nodes = [plot_text(me)]
+    index: dict = {}
+
+    def node(kind: str, label: str) -> int:
+        if (kind, label) not in index:
+            index[(kind, label)] = len(nodes)
+            nodes.append(plot_text(label))
+        return index[(kind, label)]
+
+    src, dst, val, col = [], [], [], []
+    for r in rels.itertuples(index=False):
+        d = node("d", r.receives)
+        w = node("w", f"{r.who} ({tr('clientes.cat.' + r.category)})")
+        src += [0, d]
+        dst += [d, w]
+        val += [1, 1]
+        col += ["rgba(140,140,140,0.35)", _happy_color(r.happiness)]
+    fig = go.Figure(go.Sankey(
+        node=dict(label=nodes, pad=18, thickness=18, color=[BLACK] + [SKY] * (len(nodes) - 1)),
+        link=dict(source=src, target=dst, value=val, color=col),
+        textfont=dict(size=16),
+    ))
+    fig.update_layout(font=FONT, height=max(320, 90 + 46 * len(rels)), paper_bgcolor="white",
+                      margin=dict(l=10, r=10, t=70 if title else 20, b=10),
+                      title=dict(text=plot_text(title), font=dict(size=22)) if title else None)
+    return fig
+
+
+def category_happiness(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
+    """Mean happiness of each kind of customer (least happy first), bar text = relationships named."""
+    t = table.dropna(subset=["happiness"]).sort_values("happiness")
+    fig = go.Figure(go.Bar(
+        x=list(t["happiness"]), y=[tr(f"clientes.cat.{c}") for c in t["category"]], orientation="h",
+        marker=dict(color=[_happy_color(h) for h in t["happiness"]]),
+        text=[tr("clientes.chart.named", n=n) for n in t["count"]], textposition="inside",
+        hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+    ))
+    _layout(fig, title, 140 + 60 * max(len(t), 1))
+    fig.update_layout(xaxis=_face_axis(tr), yaxis=dict(automargin=True, fixedrange=True), showlegend=False)
+    return fig
+
+
+def internal_external(rels: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
+    from .clientes import INTERNAL
+
+    counts = [int(rels["category"].isin(INTERNAL).sum()), int((rels["category"] == "external").sum()),
+              int((rels["category"] == "family").sum())]
+    fig = go.Figure(go.Pie(labels=[tr("clientes.chart.internal"), tr("clientes.chart.external"),
+                                   tr("clientes.cat.family")], values=counts, hole=0.55, sort=False,
+                           marker=dict(colors=[ORANGE, BLUE, PINK]), textinfo="value+percent", textfont=dict(size=20)))
+    fig.update_layout(font=FONT, height=360, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
+                      title=dict(text=plot_text(title or tr("clientes.chart.share_title")), font=dict(size=22)))
+    return fig
+
+
+def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, title: str = "") -> go.Figure:
+    """Service skills: the group's range (shaded, min to max), its mean, and one person's answers.
+    Always four traces (max, min, mean, mine)."""
+    labels = [tr(f"clientelitis.skill.{s}") for s in summary["skill"]]
+    closed = labels + labels[:1]
+
+    def ring(values):
+        vals = [None if pd.isna(v) else v for v in values]
+        return vals + vals[:1]
+
+    mine_vals = [mine.get(s) if mine else None for s in summary["skill"]]
+    fig = go.Figure(data=[
+        go.Scatterpolar(r=ring(summary["max"]), theta=closed, name=tr("clientelitis.chart.max"), fill="toself",
+                        fillcolor="rgba(86,180,233,0.25)", line=dict(color=SKY, width=1)),
+        go.Scatterpolar(r=ring(summary["min"]), theta=closed, name=tr("clientelitis.chart.min"), fill="toself",
+                        fillcolor="rgba(255,255,255,1)", line=dict(color=SKY, width=1, dash="dot")),
+        go.Scatterpolar(r=ring(summary["mean"]), theta=closed, name=tr("clientelitis.chart.mean"),
+                        line=dict(color=BLUE, width=4)),
+        go.Scatterpolar(r=ring(mine_vals), theta=closed, name=tr("clientelitis.chart.mine"),
+                        line=dict(color=VERMILLION, width=4, dash="dash"), marker=dict(size=10, symbol="diamond")),
+    ])
+    fig.update_layout(font=FONT, height=560, paper_bgcolor="white", margin=dict(l=70, r=70, t=80 if title else 40, b=40),
+                      title=dict(text=plot_text(title), font=dict(size=22)) if title else None,
+                      polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5]), angularaxis=dict(tickfont=dict(size=15))),
+                      legend=dict(orientation="h", y=-0.08, font=dict(size=16)))
+    return fig
+
+
+def plan_timeline(plan: list, today, tr: Translator, *, title: str = "", gaps: list | None = None) -> go.Figure:
+    """The reinforcement plan over the next two years; gaps longer than six months shaded in vermillion."""
+    import datetime as dt
+
+    xs = [dt.date(int(e["month"][:4]), int(e["month"][5:7]), 15) for e in plan]
+    fig = go.Figure(go.Scatter(
+        x=xs, y=[1] * len(xs), mode="markers+text", text=[plot_text(_short(e["title"], 24)) for e in plan],
+        textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(xs))],
+        marker=dict(size=22, color=BLUE, symbol="star"), textfont=dict(size=15),
+        customdata=[plot_text(e["title"]) for e in plan], hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
+        name=tr("clientelitis.chart.events"),
+    ))
+    _layout(fig, title, 320)
+    start = dt.date(today.year, today.month, 1)
+    end = dt.date(start.year + 2, start.month, 1)
+    for g in gaps or []:
+        a = dt.date(int(g["start"][:4]), int(g["start"][5:7]), 15)
+        b = dt.date(int(g["end"][:4]), int(g["end"][5:7]), 15)
+        fig.add_shape(type="rect", x0=a, x1=b, y0=0.6, y1=1.4, fillcolor=VERMILLION, opacity=0.15, line_width=0)
+    fig.update_layout(xaxis=dict(range=[start, end], dtick="M3", tickformat="%b %Y", fixedrange=True),
+                      yaxis=dict(visible=False, range=[0.4, 1.6], fixedrange=True), showlegend=False)
+    return fig
+
+
+def waves_chart(waves: list[tuple[str, dict]], tr: Translator, *, title: str = "") -> go.Figure:
+    """Before/after between waves of one organisation: mean service skill, happiness change, cows gone."""
+    from plotly.subplots import make_subplots
+
+    labels = [plot_text(label) for label, _ in waves]
+    metrics = (("skills_mean", BLUE), ("happiness_delta", GREEN), ("cows_gone", VERMILLION))
+    fig = make_subplots(rows=1, cols=3, subplot_titles=[tr(f"clientelitis.chart.{m}") for m, _ in metrics])
+    for i, (metric, color) in enumerate(metrics, start=1):
+        values = [m.get(metric) for _, m in waves]
+        fig.add_trace(go.Bar(x=labels, y=[None if v is None or pd.isna(v) else v for v in values], marker_color=color,
+                             text=["–" if v is None or pd.isna(v) else f"{v:.1f}" if isinstance(v, float) else str(v)
+                                   for v in values], textposition="outside", showlegend=False), row=1, col=i)
+    _layout(fig, title, 460)
+    fig.update_annotations(font=dict(size=18))
+    return fig

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from . import feliz, varita
+import json
+
+from . import clientelitis, config, feliz, varita
 from .journeys import touchpoints
 from .store import Room, Store
 
@@ -48,7 +50,35 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
             leave = min(5, max(1, enter + effect[tp.id] + rng.choice([-1, 0, 0, 1])))
             store.save_response(person, feliz.EXERCISE, tp.id, feliz.answer(enter, leave))
     _seed_magic_wand(store, people, journey, effect, rng, lang)
+    for person in people:
+        skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in clientelitis.SKILLS}
+        store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM, skills)
+    earlier = seed_waves(store, lang)
+    store.update_room_state(room.id, previous_room=earlier.id,
+                            verdicts={f"demo:{i}": {"decision": "exterminate"} for i in range(7)})
     return store.room(room.id), key
+
+
+def seed_waves(store: Store, lang: str = "es") -> Room:
+    """Create the demo organisation's two earlier waves (from data/demo) as closed, linked rooms; returns
+    the latest of them."""
+    with open(config.DATA_DIR / "demo" / "organizacion_demo.json", encoding="utf-8") as fh:
+        data = json.load(fh)
+    previous = None
+    for wave in data["waves"]:
+        state = {"verdicts": {f"w:{i}": {"decision": c["decision"]} for i, c in enumerate(wave["cows_removed"])}}
+        if previous is not None:
+            state["previous_room"] = previous.id
+        room, _key = store.create_room(wave["name"].get(lang, wave["name"]["es"]), data["industry"], lang,
+                                       is_demo=True, state=state)
+        for p in wave["participants"]:
+            person, _ = store.join(room, p["name"], p["team"])
+            store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM, p["skills"])
+            for tp, answer in p["feliz"].items():
+                store.save_response(person, feliz.EXERCISE, tp, answer)
+        store.set_room_status(room.id, "closed")
+        previous = store.room(room.id)
+    return previous
 
 
 def _seed_magic_wand(store: Store, people: list, journey: list, effect: dict, rng: random.Random, lang: str) -> None:

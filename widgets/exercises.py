@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from .clientelitis_view import ClientelitisFacilitator, ClientelitisParticipant
+from .clientes_view import ClientesFacilitator, ClientesParticipant
 from .feliz_view import FelizFacilitator, FelizParticipant
 from .phases import DEFAULT_EXERCISE
 from .vacas_view import VacasFacilitator, VacasParticipant
@@ -23,6 +25,8 @@ EXERCISES: dict[str, Exercise] = {
     "feliz": Exercise("feliz", "feliz.title", FelizParticipant, FelizFacilitator),
     "varita": Exercise("varita", "varita.title", VaritaParticipant, VaritaFacilitator),
     "vacas": Exercise("vacas", "vacas.title", VacasParticipant, VacasFacilitator),
+    "clientes": Exercise("clientes", "clientes.title", ClientesParticipant, ClientesFacilitator),
+    "clientelitis": Exercise("clientelitis", "clientelitis.title", ClientelitisParticipant, ClientelitisFacilitator),
 }
 
 

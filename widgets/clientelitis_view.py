@@ -1,0 +1,311 @@
+"""Workshop "Clientelitis": skills self-assessment, reinforcement plan, hiring scorecard; waves for the facilitator."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from urllib.parse import parse_qs, urlparse
+
+import ipywidgets as W
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import clientelitis as C
+from . import feliz
+from .charts import copy_figure, plan_timeline, skills_radar, waves_chart
+from .feliz import RatingError
+from .i18n import Translator
+from .journeys import touchpoints
+from .store import Participant, Room, Store, StoreError
+from .text import TextError, esc
+from .ui import Notice, card, html
+
+REFUSALS = (StoreError, TextError, RatingError)
+STEPS = ("skills", "plan", "hire")
+
+
+def _scale(description: str) -> W.ToggleButtons:
+    w = W.ToggleButtons(options=[(str(v), v) for v in range(1, 6)], value=None, description=description,
+                        style={"button_width": "46px", "description_width": "initial"})
+    w.add_class("cl-scale")
+    return w
+
+
+def room_plan(store: Store, room: Room, team: str) -> list:
+    items = store.team_items(room.id, C.EXERCISE, team)
+    rows = items[items["item"] == C.PLAN]
+    return list(rows["value"].iloc[0]) if not rows.empty else []
+
+
+class ClientelitisParticipant(W.VBox):
+    def __init__(self, store: Store, room: Room, participant: Participant, tr: Translator, today: dt.date | None = None):
+        super().__init__()
+        self.add_class("cl-clientelitis")
+        self.store, self.room, self.participant, self.tr = store, room, participant, tr
+        self.today = today or dt.date.today()
+        self.enabled = True
+        self._loading = False
+        self.notice = Notice()
+        self.steps = W.ToggleButtons(options=[(f"{i + 1}. {tr('clientelitis.step.' + s)}", s) for i, s in enumerate(STEPS)],
+                                     value="skills", style={"button_width": "auto"})
+        self.steps.add_class("cl-steps")
+        self.steps.observe(lambda _c: self._show_step(), "value")
+        # skills
+        self.skills = {s: _scale(tr(f"clientelitis.skill.{s}")) for s in C.SKILLS}
+        for w in self.skills.values():
+            w.observe(lambda _c: self._save_skills(), "value")
+        self.radar = go.FigureWidget(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.box_skills = card(html(f"<h2>{esc(tr('clientelitis.step.skills'))}</h2><p>{esc(tr('clientelitis.skills_intro'))}</p>"),
+                               *self.skills.values(), self.radar)
+        # plan
+        self.month = W.DatePicker(description=tr("clientelitis.month"), style={"description_width": "initial"})
+        self.event_title = W.Text(description=tr("clientelitis.event"), placeholder=tr("clientelitis.event_placeholder"),
+                                  style={"description_width": "initial"}, layout=W.Layout(width="100%", max_width="640px"))
+        self.everyone = W.Checkbox(value=True, description=tr("clientelitis.everyone"), indent=False)
+        self.audience = W.SelectMultiple(description=tr("clientelitis.audience"), style={"description_width": "initial"})
+        self.add_event = W.Button(description=tr("clientelitis.add_event"), icon="calendar-plus-o", button_style="primary")
+        self.add_event.on_click(lambda _b: self.submit_event())
+        self.events = W.VBox()
+        self.warnings = html("")
+        self.timeline = go.FigureWidget(plan_timeline([], self.today, tr))
+        self.box_plan = card(html(f"<h2>{esc(tr('clientelitis.step.plan'))}</h2><p>{esc(tr('clientelitis.plan_intro'))}</p>"),
+                             self.month, self.event_title, self.everyone, self.audience, self.add_event, self.warnings,
+                             self.timeline, self.events)
+        # hiring
+        self.candidate = W.Text(description=tr("clientelitis.candidate"), style={"description_width": "initial"})
+        self.trait_scales = {t: _scale(tr(f"clientelitis.trait.{t}")) for t in C.TRAITS}
+        self.flags = {f: W.ToggleButton(description=tr(f"clientelitis.flag.{f}"), value=False, button_style="")
+                      for f in C.FLAGS}
+        self.notes = W.Text(description=tr("clientelitis.notes"), style={"description_width": "initial"},
+                            layout=W.Layout(width="100%", max_width="640px"))
+        self.add_candidate = W.Button(description=tr("clientelitis.add_candidate"), icon="user-plus", button_style="primary")
+        self.add_candidate.on_click(lambda _b: self.submit_candidate())
+        self.scorecards = html("")
+        self.box_hire = card(html(f"<h2>{esc(tr('clientelitis.step.hire'))}</h2><p>{esc(tr('clientelitis.hire_intro'))}</p>"),
+                             self.candidate, *self.trait_scales.values(), html(f"<b>{esc(tr('clientelitis.flags'))}</b>"),
+                             W.HBox(list(self.flags.values()), layout=W.Layout(flex_flow="row wrap")), self.notes,
+                             self.add_candidate, self.scorecards)
+        self.body = W.VBox()
+        self.children = [html(f"<h2>🦠 {esc(tr('clientelitis.title'))}</h2><p>{esc(tr('clientelitis.intro'))}</p>"),
+                         self.steps, self.notice, self.body]
+        self._show_step()
+        self.refresh()
+
+    def _show_step(self) -> None:
+        self.body.children = [{"skills": self.box_skills, "plan": self.box_plan, "hire": self.box_hire}[self.steps.value]]
+
+    def _refuse(self, exc: Exception) -> None:
+        self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+
+    def _save_skills(self) -> None:
+        if self._loading:
+            return
+        try:
+            value = C.skills_value({s: w.value for s, w in self.skills.items()})
+            self.store.save_response(self.participant, C.EXERCISE, C.SKILLS_ITEM, value)
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.notice.show("ok", self.tr("varita.saved"))
+        self._draw_radar()
+
+    def _draw_radar(self) -> None:
+        df = self.store.responses(self.room.id, C.EXERCISE)
+        team = C.skills_table(df[df["team"] == self.participant.team])
+        mine = team[team["participant_id"] == self.participant.id]
+        mine_values = mine.iloc[0].to_dict() if not mine.empty else None
+        copy_figure(self.radar, skills_radar(C.skills_summary(team), mine_values, self.tr,
+                                             title=self.tr("clientelitis.chart.radar_team", team=self.participant.team)))
+
+    def submit_event(self) -> None:
+        audience = [C.EVERYONE] if self.everyone.value else list(self.audience.value)
+        try:
+            self.store.update_team_item(self.participant, C.EXERCISE, C.PLAN,
+                                        lambda plan: C.add_event(plan or [], self.month.value, self.event_title.value,
+                                                                 audience, self.today), default=[])
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.notice.show("ok", self.tr("clientelitis.event_added"))
+        self.event_title.value = ""
+        self.month.value = None
+        self.refresh()
+
+    def remove_event(self, event_id: str) -> None:
+        try:
+            self.store.update_team_item(self.participant, C.EXERCISE, C.PLAN, lambda p: C.remove_event(p or [], event_id))
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.refresh()
+
+    def submit_candidate(self) -> None:
+        try:
+            value = C.candidate_value(self.candidate.value, {t: w.value for t, w in self.trait_scales.items()},
+                                      [f for f, w in self.flags.items() if w.value], self.notes.value)
+            self.store.save_response(self.participant, C.EXERCISE, C.CANDIDATE_PREFIX + secrets.token_hex(4), value)
+        except REFUSALS as exc:
+            return self._refuse(exc)
+        self.notice.show("ok", self.tr("clientelitis.candidate_added", verdict=self.tr(f"clientelitis.verdict.{C.verdict(value)}")))
+        self.candidate.value = self.notes.value = ""
+        for w in self.trait_scales.values():
+            w.value = None
+        for w in self.flags.values():
+            w.value = False
+        self.refresh()
+
+    def _cands(self) -> pd.DataFrame:
+        return C.candidates(self.store.responses(self.room.id, C.EXERCISE, participant_id=self.participant.id))
+
+    def refresh(self) -> None:
+        self.room = self.store.room(self.room.id) or self.room
+        mine = self.store.responses(self.room.id, C.EXERCISE, participant_id=self.participant.id)
+        saved = next((r.value for r in mine.itertuples(index=False) if r.item == C.SKILLS_ITEM), {})
+        self._loading = True
+        try:
+            for s, w in self.skills.items():
+                w.value = saved.get(s)
+        finally:
+            self._loading = False
+        self._draw_radar()
+        teams = sorted(set(self.store.participants(self.room.id)["team"]), key=str.casefold)
+        self.audience.options = teams
+        plan = room_plan(self.store, self.room, self.participant.team)
+        self.plan = plan
+        warnings = C.plan_warnings(plan, teams, self.today)
+        self.warning_keys = [k for k, _ in warnings]
+        self.warnings.value = "".join(
+            f"<div class='cl-notice cl-notice-error cl-plan-warning'>⚠ {esc(self.tr(k, **kw))}</div>" for k, kw in warnings
+        ) or f"<div class='cl-notice cl-notice-ok'>{esc(self.tr('clientelitis.plan_ok'))}</div>"
+        copy_figure(self.timeline, plan_timeline(plan, self.today, self.tr, title=self.tr("clientelitis.chart.timeline"),
+                                                 gaps=[kw for k, kw in warnings if k == "clientelitis.warn_gap"]))
+        rows = []
+        for e in plan:
+            remove = W.Button(icon="trash", tooltip=self.tr("clientelitis.remove_event"), layout=W.Layout(width="44px"))
+            remove.on_click(lambda _b, eid=e["id"]: self.remove_event(eid))
+            who = self.tr("clientelitis.everyone") if C.EVERYONE in e["audience"] else ", ".join(e["audience"])
+            rows.append(W.HBox([html(f"<b>{esc(e['month'])}</b> · {esc(e['title'])} <span class='cl-tp-hint'>({esc(who)})</span>"),
+                                remove], layout=W.Layout(align_items="center")))
+        self.events.children = rows
+        cands = self._cands()
+        self.scorecards.value = _cand_table(cands, self.tr)
+        self.set_enabled(self.enabled)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        widgets = [*self.skills.values(), self.month, self.event_title, self.everyone, self.audience, self.add_event,
+                   self.candidate, *self.trait_scales.values(), *self.flags.values(), self.notes, self.add_candidate]
+        for row in self.events.children:
+            widgets += list(getattr(row, "children", ()))
+        for w in widgets:
+            if hasattr(w, "disabled"):
+                w.disabled = not enabled
+
+
+def _cand_table(cands: pd.DataFrame, tr: Translator, interviewer: bool = False) -> str:
+    if cands.empty:
+        return f"<p class='cl-tp-hint'>{esc(tr('clientelitis.no_candidates'))}</p>"
+    head = (f"<th>{esc(tr('clientelitis.interviewer'))}</th>" if interviewer else "") + "".join(
+        f"<th>{esc(tr(k))}</th>" for k in ("clientelitis.candidate", "clientelitis.score", "clientelitis.flags",
+                                           "clientelitis.verdict"))
+    rows = "".join(
+        "<tr>" + (f"<td>{esc(r.interviewer)}</td>" if interviewer else "") +
+        f"<td>{esc(r.candidate)}</td><td>{r.score:.1f}</td>"
+        f"<td>{esc(', '.join(tr(f'clientelitis.flag.{f}') for f in r.flags)) or '–'}</td>"
+        f"<td class='cl-verdict-{r.verdict}'>{esc(tr(f'clientelitis.verdict.{r.verdict}'))}</td></tr>"
+        for r in cands.itertuples(index=False)
+    )
+    return f"<table class='cl-table cl-candidates'><tr>{head}</tr>{rows}</table>"
+
+
+def wave_of(store: Store, room: Room) -> dict:
+    df = store.responses(room.id)
+    skills = C.skills_table(df[df["exercise"] == C.EXERCISE])
+    summary = feliz.summarize(df[df["exercise"] == feliz.EXERCISE], touchpoints(room.industry, room.lang))
+    return C.wave_metrics(skills, summary, room.state.get("verdicts", {}))
+
+
+def wave_chain(store: Store, room: Room, limit: int = 6) -> list[Room]:
+    """This room and its earlier waves, oldest first."""
+    chain, seen = [room], {room.id}
+    while len(chain) < limit:
+        prev = chain[-1].state.get("previous_room")
+        if not prev or prev in seen:
+            break
+        earlier = store.room(int(prev))
+        if earlier is None:
+            break
+        chain.append(earlier)
+        seen.add(earlier.id)
+    return chain[::-1]
+
+
+class ClientelitisFacilitator(W.VBox):
+    """Skills of the room (mean and spread), plan warnings per team, hiring scorecards, and waves."""
+
+    def __init__(self, store: Store, room: Room, tr: Translator, today: dt.date | None = None):
+        super().__init__()
+        self.store, self.room, self.tr = store, room, tr
+        self.today = today or dt.date.today()
+        self.status = html("", "cl-people")
+        self.radar = go.FigureWidget(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.plans = html("")
+        self.hiring = html("")
+        self.previous = W.Text(description=tr("clientelitis.previous"), placeholder=tr("clientelitis.previous_placeholder"),
+                               style={"description_width": "initial"}, layout=W.Layout(width="100%", max_width="720px"))
+        self.link_button = W.Button(description=tr("clientelitis.link_wave"), icon="link")
+        self.link_button.on_click(lambda _b: self.link_previous())
+        self.notice = Notice()
+        self.waves = go.FigureWidget(waves_chart([], tr))
+        self.wave_box = W.VBox([html(f"<h3>{esc(tr('clientelitis.waves_title'))}</h3><p class='cl-tp-hint'>"
+                                     f"{esc(tr('clientelitis.waves_intro'))}</p>"),
+                                W.HBox([self.previous, self.link_button], layout=W.Layout(flex_flow="row wrap")),
+                                self.notice])
+        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
+        self.results = W.VBox([self.radar, self.plans, self.hiring, self.waves])
+        self.results_slot = W.VBox()
+        self.children = [html(f"<h2>🦠 {esc(tr('clientelitis.title'))}</h2>"), self.status, self.results_slot, self.wave_box]
+        self.revealed = False
+        self.set_revealed(False)
+        self.refresh()
+
+    def set_revealed(self, revealed: bool) -> None:
+        self.revealed = revealed
+        wanted = (self.results,) if revealed else (self.hidden,)
+        if self.results_slot.children != wanted:
+            self.results_slot.children = wanted
+
+    def set_moderating(self, moderating: bool) -> None:
+        self.wave_box.layout.display = "" if moderating else "none"
+
+    def link_previous(self) -> None:
+        """Link this room to an earlier wave, proven by that room's console link (its secret key)."""
+        query = parse_qs(urlparse(self.previous.value.strip()).query)
+        code, key = (query.get("room") or [""])[0], (query.get("key") or [""])[0]
+        earlier = self.store.room_by_code(code)
+        if earlier is None or not self.store.check_facilitator_key(earlier, key):
+            return self.notice.show("error", self.tr("clientelitis.link_bad"))
+        if earlier.id == self.room.id or any(r.id == self.room.id for r in wave_chain(self.store, earlier)):
+            return self.notice.show("error", self.tr("clientelitis.link_loop"))
+        self.store.update_room_state(self.room.id, previous_room=earlier.id)
+        self.previous.value = ""
+        self.notice.show("ok", self.tr("clientelitis.linked", room=earlier.name))
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.room = self.store.room(self.room.id) or self.room
+        df = self.store.responses(self.room.id, C.EXERCISE)
+        table = C.skills_table(df)
+        people = self.store.participants(self.room.id)
+        self.status.value = esc(self.tr("clientelitis.progress", n=len(table), people=len(people)))
+        copy_figure(self.radar, skills_radar(C.skills_summary(table), None, self.tr, title=self.tr("clientelitis.chart.radar_room")))
+        teams = sorted(set(people["team"]), key=str.casefold)
+        blocks = []
+        for team in teams:
+            plan = room_plan(self.store, self.room, team)
+            warnings = C.plan_warnings(plan, teams, self.today)
+            items = "".join(f"<li>⚠ {esc(self.tr(k, **kw))}</li>" for k, kw in warnings) or f"<li>✅ {esc(self.tr('clientelitis.plan_ok'))}</li>"
+            blocks.append(f"<li><b>{esc(team)}</b> · {esc(self.tr('clientelitis.events', n=len(plan)))}<ul>{items}</ul></li>")
+        self.plans.value = f"<h3>{esc(self.tr('clientelitis.plans_title'))}</h3><ul class='cl-people'>{''.join(blocks)}</ul>"
+        self.candidates = C.candidates(df)
+        self.hiring.value = f"<h3>{esc(self.tr('clientelitis.hiring_title'))}</h3>" + _cand_table(self.candidates, self.tr, interviewer=True)
+        chain = wave_chain(self.store, self.room)
+        self.wave_data = [(r.name, wave_of(self.store, r)) for r in chain]
+        copy_figure(self.waves, waves_chart(self.wave_data, self.tr, title=self.tr("clientelitis.chart.waves")))

@@ -1,0 +1,160 @@
+"""Workshop "Cliente es todo aquel que no soy yo": the participant page and the facilitator panel."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import clientes
+from .charts import category_happiness, copy_figure, internal_external, value_chain
+from .feliz import FACES, SCALE, RatingError
+from .i18n import Translator
+from .store import Participant, Room, Store, StoreError
+from .text import TextError, esc
+from .ui import Notice, card, html
+from .wall import Wall
+
+REFUSALS = (StoreError, TextError, RatingError)
+
+
+class ClientesParticipant(W.VBox):
+    """List everyone who receives what I touch; see my value chain."""
+
+    def __init__(self, store: Store, room: Room, participant: Participant, tr: Translator):
+        super().__init__()
+        self.add_class("cl-clientes")
+        self.store, self.room, self.participant, self.tr = store, room, participant, tr
+        self.enabled = True
+        self.notice = Notice()
+        wide = W.Layout(width="100%", max_width="640px")
+        st = {"description_width": "initial"}
+        self.who = W.Text(description=tr("clientes.who"), placeholder=tr("clientes.who_placeholder"), style=st, layout=wide)
+        self.category = W.ToggleButtons(options=[(tr(f"clientes.cat.{c}"), c) for c in clientes.CATEGORIES], value=None,
+                                        description=tr("clientes.category"), style={**st, "button_width": "auto"})
+        self.category.add_class("cl-choice")
+        self.receives = W.Text(description=tr("clientes.receives"), placeholder=tr("clientes.receives_placeholder"),
+                               style=st, layout=wide)
+        self.happiness = W.ToggleButtons(options=[(FACES[v], v) for v in SCALE], value=None,
+                                         description=tr("clientes.happiness"), style={**st, "button_width": "48px"})
+        self.happiness.add_class("cl-scale")
+        self.better = W.Text(description=tr("clientes.better"), placeholder=tr("clientes.better_placeholder"),
+                             style=st, layout=wide)
+        self.add = W.Button(description=tr("clientes.add"), icon="plus", button_style="primary")
+        self.add.on_click(lambda _b: self.submit())
+        self.mine = W.VBox()
+        self.chain = go.FigureWidget(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), participant.name, tr))
+        self.children = [
+            html(f"<h2>🤝 {esc(tr('clientes.title'))}</h2><p>{esc(tr('clientes.intro'))}</p>"),
+            card(html(f"<p class='cl-tp-hint'>{esc(tr('clientes.hint'))}</p>"), self.who, self.category, self.receives,
+                 self.happiness, self.better, self.add, self.notice),
+            card(html(f"<h3>{esc(tr('clientes.mine'))}</h3>"), self.mine),
+            card(html(f"<h3>{esc(tr('clientes.chain_title'))}</h3>"), self.chain),
+        ]
+        self.refresh()
+
+    def submit(self) -> None:
+        """Add a customer; a refusal keeps what was typed."""
+        try:
+            value = clientes.customer_value(self.who.value, self.category.value, self.receives.value,
+                                            self.happiness.value, self.better.value)
+            self.store.save_response(self.participant, clientes.EXERCISE, clientes.new_item(), value)
+        except REFUSALS as exc:
+            return self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+        self.notice.show("ok", self.tr("clientes.added", who=value["who"]))
+        self.who.value = self.receives.value = self.better.value = ""
+        self.category.value = self.happiness.value = None
+        self.refresh()
+
+    def remove(self, item: str) -> None:
+        try:
+            self.store.delete_response(self.participant, clientes.EXERCISE, item)
+        except REFUSALS as exc:
+            return self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+        self.refresh()
+
+    def refresh(self) -> None:
+        rels = clientes.relationships(self.store.responses(self.room.id, clientes.EXERCISE, participant_id=self.participant.id))
+        self.rels = rels
+        rows = []
+        for r in rels.itertuples(index=False):
+            remove = W.Button(icon="trash", tooltip=self.tr("clientes.remove"), layout=W.Layout(width="44px"))
+            remove.on_click(lambda _b, item=r.item: self.remove(item))
+            text = html(f"{FACES.get(r.happiness, '')} <b>{esc(r.who)}</b> ({esc(self.tr('clientes.cat.' + r.category))}) · "
+                        f"{esc(r.receives)}<br><span class='cl-tp-hint'>{esc(self.tr('clientes.better_short'))}: {esc(r.better)}</span>")
+            text.layout.flex = "1 1 auto"
+            row = W.HBox([text, remove], layout=W.Layout(align_items="center"))
+            row.add_class("cl-customer")
+            rows.append(row)
+        self.mine.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('clientes.none'))}</p>")]
+        copy_figure(self.chain, value_chain(rels, self.tr("clientes.me", name=self.participant.name), self.tr))
+        self.set_enabled(self.enabled)
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.enabled = enabled
+        for w in (self.who, self.category, self.receives, self.happiness, self.better, self.add):
+            w.disabled = not enabled
+        for row in self.mine.children:
+            for w in getattr(row, "children", ()):
+                if isinstance(w, W.Button):
+                    w.disabled = not enabled
+
+
+class ClientesFacilitator(W.VBox):
+    """The room's map of customers: who we serve, how happy they leave, and the customers we forget."""
+
+    def __init__(self, store: Store, room: Room, tr: Translator):
+        super().__init__()
+        self.store, self.room, self.tr = store, room, tr
+        self.status = html("", "cl-people")
+        empty = clientes.relationships(pd.DataFrame(columns=["item"]))
+        self.bars = go.FigureWidget(category_happiness(clientes.by_category(empty, 0), tr))
+        self.donut = go.FigureWidget(internal_external(empty, tr))
+        self.forgotten = html("", "cl-people")
+        self.least = html("")
+        self.wall = Wall(tr, self.hide, tr("clientes.wall_title"))
+        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
+        self.results = W.VBox([self.bars, self.donut, self.forgotten, self.least])
+        self.results_slot = W.VBox()
+        self.children = [html(f"<h2>🤝 {esc(tr('clientes.title'))}</h2>"), self.status, self.results_slot, self.wall]
+        self.revealed = False
+        self.set_revealed(False)
+        self.refresh()
+
+    def set_revealed(self, revealed: bool) -> None:
+        self.revealed = revealed
+        wanted = (self.results,) if revealed else (self.hidden,)
+        if self.results_slot.children != wanted:
+            self.results_slot.children = wanted
+        self.wall.layout.display = "" if (revealed or self.wall.moderating) else "none"
+
+    def set_moderating(self, moderating: bool) -> None:
+        self.wall.set_moderating(moderating)
+        self.set_revealed(self.revealed)
+
+    def hide(self, response_id: int, hidden: bool) -> None:
+        self.store.set_hidden(self.room.id, response_id, hidden)
+        self.refresh()
+
+    def refresh(self) -> None:
+        df = self.store.responses(self.room.id, clientes.EXERCISE)
+        rels = clientes.relationships(df)
+        visible = rels[~rels["hidden"].astype(bool)]
+        people = len(self.store.participants(self.room.id))
+        table = clientes.by_category(visible, people)
+        self.table = table
+        self.status.value = esc(self.tr("clientes.progress", answering=rels["participant_id"].nunique(), people=people,
+                                        n=len(rels)))
+        copy_figure(self.bars, category_happiness(table, self.tr, title=self.tr("clientes.chart.happiness_title")))
+        copy_figure(self.donut, internal_external(visible, self.tr))
+        gone = clientes.forgotten(table)
+        self.forgotten_list = gone
+        self.forgotten.value = (esc(self.tr("clientes.forgotten", cats=", ".join(self.tr(f"clientes.cat.{c}") for c in gone)))
+                                if gone and people else "")
+        least = clientes.least_happy(visible)
+        items = "".join(f"<li>{FACES.get(r.happiness, '')} <b>{esc(r.who)}</b> ({esc(self.tr('clientes.cat.' + r.category))}): "
+                        f"{esc(r.better)}</li>" for r in least.itertuples(index=False))
+        self.least.value = f"<h3>{esc(self.tr('clientes.least_title'))}</h3><ul class='cl-people'>{items}</ul>" if items else ""
+        self.wall.update(pd.DataFrame({"id": rels["id"], "name": rels["name"], "team": rels["team"],
+                                       "text": [f"{w}: {b}" for w, b in zip(rels["who"], rels["better"])],
+                                       "hidden": rels["hidden"]}))
