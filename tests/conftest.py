@@ -92,7 +92,7 @@ def browser():
     from playwright.sync_api import expect, sync_playwright
 
     # Pages render widgets after load; waiting is bounded, never a sleep.
-    expect.set_options(timeout=30_000)
+    expect.set_options(timeout=60_000)
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: `make test` installs Debian's chromium package")

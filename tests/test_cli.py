@@ -21,7 +21,8 @@ def test_demo_room_is_filled_and_replaced(store):
     table = varita.design(varita.journey_from_template(touchpoints(room.industry, room.lang)), wand)
     assert table["idea"].astype(bool).sum() >= 2 and varita.vote_totals(wand)  # ideas chosen by votes
     again, _ = seed_demo(store, participants=3)
-    assert [r.id for r in store.list_rooms() if r.is_demo] == [again.id]
+    assert [r.id for r in store.list_rooms() if r.is_demo and r.is_open] == [again.id]
+    assert len([r for r in store.list_rooms() if r.is_demo]) == 3  # the demo room and its two earlier waves
     assert store.room(room.id) is None and store.responses(room.id).empty  # old demo room gone, id not reused
 
 

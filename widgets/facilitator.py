@@ -72,6 +72,17 @@ class FacilitatorApp(W.VBox):
         self.timer = html("", "cl-timer")
         self.phase_status = html("")
         self.panels = [exercises.get(ex).facilitator(store, room, tr) for ex in exercises.EXERCISES]
+        self.panel_by_id = dict(zip(exercises.EXERCISES, self.panels))
+        self.panel_cards = {ex: card(p) for ex, p in self.panel_by_id.items()}
+        # One exercise's results at a time: it follows the open exercise, and can be switched to any other.
+        self.showing = W.ToggleButtons(options=[(tr(e.title_key), ex) for ex, e in exercises.EXERCISES.items()],
+                                       value=open_phase(room.state) or exercises.DEFAULT_EXERCISE,
+                                       description=tr("console.showing"), style={"button_width": "auto",
+                                                                                   "description_width": "initial"})
+        self.showing.add_class("cl-showing")
+        self.showing.observe(lambda _c: self.show_panel(), "value")
+        self.panel_slot = W.VBox()
+        self._last_phase = open_phase(room.state)
         join_card = card(
             html(
                 f"<p>{esc(tr('facilitator.join_at'))}</p><div class='cl-code'>{esc(room.code)}</div>"
@@ -98,7 +109,8 @@ class FacilitatorApp(W.VBox):
             self.notice,
             cards,
             self.controls,
-            *[card(p) for p in self.panels],
+            self.showing,
+            self.panel_slot,
             self.room_card,
             self.export_card,
             self.exit_box,
@@ -124,10 +136,13 @@ class FacilitatorApp(W.VBox):
                 names = ", ".join(esc(n) for n in group["name"])
                 teams.append(f"<li><b>{esc(team)}</b> ({len(group)}): {names}</li>")
             self.people.value = f"<ul>{''.join(teams)}</ul>"
+        current = open_phase(room.state)
+        if current and current != self._last_phase and current in self.panel_by_id:
+            self.showing.value = current  # follow the facilitator's agenda
+        self._last_phase = current
         for panel in self.panels:
             panel.set_revealed(revealed(room.state))
-            panel.refresh()
-        current = open_phase(room.state)
+        self.show_panel()
         for ex_id, button in self.phase_buttons.items():
             button.description = self.tr("phase.close" if current == ex_id else "phase.open")
             button.button_style = "" if current == ex_id else "primary"
@@ -145,6 +160,14 @@ class FacilitatorApp(W.VBox):
             self.toggle.description = self.tr("facilitator.reopen_room")
             self.toggle.button_style = "success"
             self.notice.show("info", self.tr("facilitator.room_is_closed"))
+
+    def show_panel(self) -> None:
+        """Show (and redraw) the results of the exercise picked in ``showing``; the others wait."""
+        panel = self.panel_by_id[self.showing.value]
+        panel.refresh()
+        wanted = (self.panel_cards[self.showing.value],)
+        if self.panel_slot.children != wanted:
+            self.panel_slot.children = wanted
 
     def show_timer(self) -> None:
         left = remaining(self.room.state)
