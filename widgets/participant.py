@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import ipywidgets as W
 
 from . import exercises
@@ -15,6 +17,7 @@ from .text import esc
 from .ui import Notice, card, html
 
 HEARTBEAT_SECONDS = 20
+REDRAW_SECONDS = 1.5
 
 
 class JoinForm(W.VBox):
@@ -131,6 +134,7 @@ class ParticipantApp(W.VBox):
         self.watcher.subscribe(self.on_room_change)
         self.watcher.every(HEARTBEAT_SECONDS, self.heartbeat)
         self.watcher.every(1, self.show_timer)
+        self.watcher.every(1, self.redraw_if_stale)
         self.watcher.start()
         self.show_phase(room)
         self.show_timer()
@@ -155,10 +159,25 @@ class ParticipantApp(W.VBox):
         if current and current in exercises.EXERCISES and (self.fixed in (None, current)):
             view = self._view_for(current)
             if hasattr(view, "refresh") and self.body.children and self.body.children[0] is view:
-                view.refresh()
+                self._stale = True  # someone else changed the room: redraw, at most every REDRAW_SECONDS
+                self.redraw_if_stale()
             self.body.children = [view]
         else:
             self.body.children = [self.waiting]
+
+    def redraw_if_stale(self, force: bool = False) -> None:
+        """Redraw the open exercise after others' changes; throttled, so a busy room of 100 does not make
+        every page redraw on every answer (the 1-second tick picks up what was left pending)."""
+        if not getattr(self, "_stale", False):
+            return
+        now = time.monotonic()
+        if not force and now - getattr(self, "_redrawn", 0.0) < REDRAW_SECONDS:
+            return
+        view = self.body.children[0] if self.body.children else None
+        if view is not None and hasattr(view, "refresh") and view is not self.waiting:
+            view.refresh()
+        self._stale = False
+        self._redrawn = now
 
     def show_timer(self) -> None:
         left = remaining(self.room.state)
