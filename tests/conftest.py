@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -41,12 +42,15 @@ def free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, var_dir: Path):
+    def __init__(self, var_dir: Path, db_url: str | None = None):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.var_dir = var_dir
+        self.db_url = db_url
         self.log_path = var_dir / "voila.log"
         env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir))
+        if db_url:
+            env["CLIENTELITIS_DB_URL"] = db_url
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "voila", "workshops", f"--port={self.port}", "--no-browser",
@@ -69,7 +73,7 @@ class VoilaServer:
     def store(self):
         from widgets.store import Store
 
-        return Store(f"sqlite:///{self.var_dir / 'clientelitis.sqlite3'}")
+        return Store(self.db_url or f"sqlite:///{self.var_dir / 'clientelitis.sqlite3'}")
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -108,3 +112,70 @@ def context(browser):
     ctx.set_default_timeout(60_000)
     yield ctx
     ctx.close()
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL server (Debian's package) on a free loopback port, run as the postgres user
+    when the tests run as root (PostgreSQL refuses to run as root)."""
+
+    def __init__(self, base: Path):
+        import glob
+        import pwd
+        import shutil
+
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"))
+        if not bins:
+            pytest.fail("PostgreSQL not found: `make test` installs Debian's postgresql package")
+        self.bin = Path(bins[-1]).parent
+        self.port = free_port()
+        self.data = base / "pgdata"
+        self.data.mkdir()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            for path in (base, self.data):
+                shutil.chown(path, user.pw_uid, user.pw_gid)
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self.log = base / "pg.log"
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-o",
+                  f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *cmd: str) -> None:
+        subprocess.run([*self.prefix, *cmd], check=True, capture_output=True, timeout=120)
+
+    def new_database(self, name: str) -> str:
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.url.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        engine.dispose()
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
+
+    def stop(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    base = Path(tempfile.mkdtemp(prefix="clientelitis-pg-"))
+    os.chmod(base, 0o755)
+    server = PostgresServer(base)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_store(request, tmp_path):
+    """The same store tests on a real SQLite file and on a real PostgreSQL database."""
+    from widgets.store import Store
+
+    if request.param == "sqlite":
+        s = Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
+    else:
+        pg = request.getfixturevalue("postgres")
+        s = Store(pg.new_database("t_" + os.urandom(6).hex()))
+    yield s
+    s.dispose()

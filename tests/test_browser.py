@@ -412,3 +412,35 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     expect(console.get_by_text("1 de 2 personas se autoevaluaron")).to_be_visible()
     expect(console.get_by_text("Ola tras ola")).to_be_visible()
     shot(console, "clientelitis-facilitator")
+
+
+@pytest.mark.browser
+def test_two_voila_servers_share_one_postgresql(postgres, context, tmp_path_factory):
+    import os as _os
+
+    from tests.conftest import VoilaServer
+
+    url = postgres.new_database("shared_" + _os.urandom(4).hex())
+    first = VoilaServer(tmp_path_factory.mktemp("voila-a"), db_url=url)
+    second = VoilaServer(tmp_path_factory.mktemp("voila-b"), db_url=url)
+    try:
+        room, key = first.store().create_room("Dos servidores", "hotel", "es")
+        console = context.new_page()
+        console.goto(first.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+        expect(console.get_by_text("Todavía no se ha unido nadie.")).to_be_visible()
+        part = context.new_page()
+        part.goto(second.url("00_bienvenida.ipynb", f"room={room.code}"))
+        part.get_by_placeholder("como quieres que te vean").fill("Zoe")
+        part.get_by_placeholder("elige o escribe uno").fill("Recepción")
+        part.get_by_role("button", name="Entrar").click()
+        row = part.locator(".cl-row").first
+        row.locator(".cl-scale").nth(0).get_by_role("button").nth(3).click()
+        row.locator(".cl-scale").nth(1).get_by_role("button").nth(1).click()
+        expect(part.get_by_text("Guardado:", exact=False)).to_be_visible()
+        # the facilitator on the other server sees the participant and the answer, live
+        expect(console.locator(".cl-people li")).to_contain_text("Recepción (1): Zoe")
+        expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
+        assert first.store().responses(room.id)["value"].tolist() == [{"enter": 4, "leave": 2}]
+    finally:
+        first.stop()
+        second.stop()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 from pathlib import Path
 import sqlite3
 
@@ -14,7 +15,15 @@ from widgets import store as store_mod
 from widgets.store import CODE_ALPHABET, Store, StoreError, hash_secret, normalize_code
 
 
+@pytest.fixture
+def store(any_store):
+    """Every test below that takes ``store`` runs on SQLite and on PostgreSQL."""
+    return any_store
+
+
 def test_sqlite_runs_in_wal_mode_with_busy_timeout(store):
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings")
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
@@ -165,8 +174,10 @@ def _writer(url: str, room_id: int, idx: int, n: int) -> None:
     s.dispose()
 
 
-def test_concurrent_writer_processes_lose_nothing(tmp_path):
-    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_writer_processes_lose_nothing(tmp_path, backend, request):
+    url = (f"sqlite:///{tmp_path / 'c.sqlite3'}" if backend == "sqlite"
+           else request.getfixturevalue("postgres").new_database("c_" + os.urandom(6).hex()))
     s = Store(url)
     room, _ = s.create_room("Storm", "hotel")
     ctx = mp.get_context("spawn")
@@ -221,8 +232,10 @@ def test_hidden_answers_are_kept_and_only_for_their_room(store):
     assert not store.responses(room.id)["hidden"][0]
 
 
-def test_team_items_read_modify_write_from_several_processes(tmp_path):
-    url = f"sqlite:///{tmp_path / 't.sqlite3'}"
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_team_items_read_modify_write_from_several_processes(tmp_path, backend, request):
+    url = (f"sqlite:///{tmp_path / 't.sqlite3'}" if backend == "sqlite"
+           else request.getfixturevalue("postgres").new_database("t_" + os.urandom(6).hex()))
     s = Store(url)
     room, _ = s.create_room("Equipos", "hotel")
     ctx = mp.get_context("spawn")
