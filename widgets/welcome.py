@@ -34,8 +34,8 @@ class CreateRoomForm(W.VBox):
         super().__init__()
         self.store, self.page, self.tr = store, page, tr
         self.on_created = on_created
-        wide = W.Layout(width="100%", max_width="460px")
-        st = {"description_width": "140px"}
+        wide = W.Layout(width="100%", max_width="520px")
+        st = {"description_width": "190px"}
         self.name = W.Text(description=tr("create.name"), placeholder=tr("create.name_placeholder"),
                            style=st, layout=wide)
         self.industry = W.Dropdown(description=tr("create.industry"), options=industries(tr.lang),
