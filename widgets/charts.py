@@ -216,12 +216,17 @@ def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, tit
     fig = go.Figure(data=[trace(quick, tr("varita.chart.quick_wins"), GREEN, "diamond"),
                           trace(other, tr("varita.chart.other_ideas"), BLUE, "circle")])
     _layout(fig, title, 520)
-    fig.add_shape(type="rect", x0=0.5, x1=2.5, y0=3.5, y1=5.5, fillcolor=GREEN, opacity=0.12, line_width=0)
-    fig.add_annotation(x=1.5, y=5.35, text=tr("varita.chart.quick_zone"), showarrow=False, font=dict(size=16, color=GREEN))
-    fig.update_layout(
-        xaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("varita.chart.effort")), fixedrange=True),
-        yaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("varita.chart.delight")), fixedrange=True),
-    )
+    return _zone_matrix(fig, y0=3.5, color=GREEN, opacity=0.12, label=tr("varita.chart.quick_zone"), label_y=5.35,
+                        x_title=tr("varita.chart.effort"), y_title=tr("varita.chart.delight"))
+
+
+def _zone_matrix(fig: go.Figure, *, y0: float, color: str, opacity: float, label: str, label_y: float,
+                 x_title: str, y_title: str) -> go.Figure:
+    """1-5 by 1-5 axes with the top-left corner (x up to 2.5, y from ``y0``) shaded and labelled."""
+    fig.add_shape(type="rect", x0=0.5, x1=2.5, y0=y0, y1=5.5, fillcolor=color, opacity=opacity, line_width=0)
+    fig.add_annotation(x=1.5, y=label_y, text=label, showarrow=False, font=dict(size=16, color=color))
+    axis = dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], fixedrange=True)
+    fig.update_layout(xaxis=dict(axis, title=dict(text=x_title)), yaxis=dict(axis, title=dict(text=y_title)))
     return fig
 
 
@@ -271,13 +276,8 @@ def cow_matrix(table: pd.DataFrame, tr: Translator, *, title: str = "", in_zone=
     fig = go.Figure(data=[trace(zone, tr("vacas.chart.exterminate"), VERMILLION, "diamond"),
                           trace(rest, tr("vacas.chart.others"), BLUE, "circle")])
     _layout(fig, title, 560)
-    fig.add_shape(type="rect", x0=0.5, x1=2.5, y0=3, y1=5.5, fillcolor=VERMILLION, opacity=0.10, line_width=0)
-    fig.add_annotation(x=1.5, y=5.4, text=tr("vacas.chart.zone"), showarrow=False, font=dict(size=16, color=VERMILLION))
-    fig.update_layout(
-        xaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("vacas.chart.value")), fixedrange=True),
-        yaxis=dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], title=dict(text=tr("vacas.chart.harm")), fixedrange=True),
-    )
-    return fig
+    return _zone_matrix(fig, y0=3, color=VERMILLION, opacity=0.10, label=tr("vacas.chart.zone"), label_y=5.4,
+                        x_title=tr("vacas.chart.value"), y_title=tr("vacas.chart.harm"))
 
 
 def cow_leaderboard(table: pd.DataFrame, tr: Translator, *, title: str = "", top: int = 10) -> go.Figure:

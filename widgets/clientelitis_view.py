@@ -18,6 +18,7 @@ from .i18n import Translator
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
+from .panel import Revealable
 from .ui import Notice, card, html
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -237,7 +238,7 @@ def wave_chain(store: Store, room: Room, limit: int = 6) -> list[Room]:
     return chain[::-1]
 
 
-class ClientelitisFacilitator(W.VBox):
+class ClientelitisFacilitator(Revealable, W.VBox):
     """Skills of the room (mean and spread), plan warnings per team, hiring scorecards, and waves."""
 
     def __init__(self, store: Store, room: Room, tr: Translator, today: dt.date | None = None):
@@ -258,19 +259,10 @@ class ClientelitisFacilitator(W.VBox):
                                      f"{esc(tr('clientelitis.waves_intro'))}</p>"),
                                 W.HBox([self.previous, self.link_button], layout=W.Layout(flex_flow="row wrap")),
                                 self.notice])
-        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
-        self.results = W.VBox([self.radar, self.plans, self.hiring, self.waves])
-        self.results_slot = W.VBox()
+        self.gate(tr, W.VBox([self.radar, self.plans, self.hiring, self.waves]))
         self.children = [html(f"<h2>🦠 {esc(tr('clientelitis.title'))}</h2>"), self.status, self.results_slot, self.wave_box]
-        self.revealed = False
         self.set_revealed(False)
         self.refresh()
-
-    def set_revealed(self, revealed: bool) -> None:
-        self.revealed = revealed
-        wanted = (self.results,) if revealed else (self.hidden,)
-        if self.results_slot.children != wanted:
-            self.results_slot.children = wanted
 
     def set_moderating(self, moderating: bool) -> None:
         self.wave_box.layout.display = "" if moderating else "none"

@@ -12,6 +12,7 @@ from .feliz import FACES, SCALE, RatingError
 from .i18n import Translator
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
+from .panel import Revealable
 from .ui import Notice, card, html
 from .wall import Wall
 
@@ -100,7 +101,7 @@ class ClientesParticipant(W.VBox):
                     w.disabled = not enabled
 
 
-class ClientesFacilitator(W.VBox):
+class ClientesFacilitator(Revealable, W.VBox):
     """The room's map of customers: who we serve, how happy they leave, and the customers we forget."""
 
     def __init__(self, store: Store, room: Room, tr: Translator):
@@ -112,25 +113,11 @@ class ClientesFacilitator(W.VBox):
         self.donut = go.FigureWidget(internal_external(empty, tr))
         self.forgotten = html("", "cl-people")
         self.least = html("")
-        self.wall = Wall(tr, self.hide, tr("clientes.wall_title"))
-        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
-        self.results = W.VBox([self.bars, self.donut, self.forgotten, self.least])
-        self.results_slot = W.VBox()
+        self.wall = self.moderated_wall = Wall(tr, self.hide, tr("clientes.wall_title"))
+        self.gate(tr, W.VBox([self.bars, self.donut, self.forgotten, self.least]))
         self.children = [html(f"<h2>🤝 {esc(tr('clientes.title'))}</h2>"), self.status, self.results_slot, self.wall]
-        self.revealed = False
         self.set_revealed(False)
         self.refresh()
-
-    def set_revealed(self, revealed: bool) -> None:
-        self.revealed = revealed
-        wanted = (self.results,) if revealed else (self.hidden,)
-        if self.results_slot.children != wanted:
-            self.results_slot.children = wanted
-        self.wall.layout.display = "" if (revealed or self.wall.moderating) else "none"
-
-    def set_moderating(self, moderating: bool) -> None:
-        self.wall.set_moderating(moderating)
-        self.set_revealed(self.revealed)
 
     def hide(self, response_id: int, hidden: bool) -> None:
         self.store.set_hidden(self.room.id, response_id, hidden)

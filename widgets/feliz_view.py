@@ -11,6 +11,7 @@ from .i18n import Translator
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
+from .panel import Revealable
 from .ui import Notice, card, html
 from .wall import Wall
 
@@ -53,7 +54,8 @@ class FelizParticipant(W.VBox):
             row = W.VBox([label, W.HBox([self.enter[tp.id], self.leave[tp.id]], layout=W.Layout(flex_flow="row wrap"))])
             row.add_class("cl-row")
             rows.append(row)
-        self.figure = go.FigureWidget(self._figure())
+        saved = self._own()  # one query for the chart and the answers to restore
+        self.figure = go.FigureWidget(self._figure(saved))
         self.idea_text = W.Textarea(placeholder=tr("feliz.idea_placeholder"),
                                     layout=W.Layout(width="100%", max_width="640px", height="90px"))
         self.idea_button = W.Button(description=tr("feliz.idea_send"), icon="paper-plane", button_style="primary")
@@ -69,15 +71,15 @@ class FelizParticipant(W.VBox):
             card(html(f"<h2>{esc(tr('feliz.idea_title'))}</h2><p>{esc(tr('feliz.idea_intro'))}</p>"),
                  self.idea_text, self.idea_button, self.idea_notice),
         ]
-        self.load()
+        self.load(saved)
 
     # -- state ----------------------------------------------------------------------------------
     def _own(self):
         return self.store.responses(self.room.id, feliz.EXERCISE, participant_id=self.participant.id)
 
-    def load(self) -> None:
+    def load(self, df=None) -> None:
         """Show the answers already saved (rejoining, reload, another tab)."""
-        df = self._own()
+        df = self._own() if df is None else df
         self._loading = True
         try:
             for rec in df.itertuples(index=False):
@@ -139,7 +141,7 @@ class FelizParticipant(W.VBox):
             )
 
 
-class FelizFacilitator(W.VBox):
+class FelizFacilitator(Revealable, W.VBox):
     """The room's aggregated before/after chart, redrawn in place on every change."""
 
     def __init__(self, store: Store, room: Room, tr: Translator):
@@ -150,10 +152,8 @@ class FelizFacilitator(W.VBox):
         self.who = html("", "cl-who")
         self.alerts = html("")
         self.figure = go.FigureWidget(self._figure())
-        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
-        self.wall = Wall(tr, self.hide, tr("feliz.wall_title"))
-        self.results = W.VBox([self.figure, self.alerts])
-        self.results_slot = W.VBox()
+        self.wall = self.moderated_wall = Wall(tr, self.hide, tr("feliz.wall_title"))
+        self.gate(tr, W.VBox([self.figure, self.alerts]))
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2>"),
             self.status,
@@ -164,27 +164,9 @@ class FelizFacilitator(W.VBox):
         self.set_revealed(False)
         self.refresh()
 
-    def set_revealed(self, revealed: bool) -> None:
-        """Show the room's results, or only the progress (results stay hidden until revealed)."""
-        self.revealed = revealed
-        # re-attached rather than hidden, so charts render at full size when revealed
-        wanted = (self.results,) if revealed else (self.hidden,)
-        if self.results_slot.children != wanted:  # only on a change: re-attaching redraws the charts
-            self.results_slot.children = wanted
-        self._wall_visibility()
-
-    def _wall_visibility(self) -> None:
-        """The facilitator moderates the wall before anyone sees it; the projector shows it once revealed."""
-        self.wall.layout.display = "" if (self.revealed or self.wall.moderating) else "none"
-
     def hide(self, response_id: int, hidden: bool) -> None:
         self.store.set_hidden(self.room.id, response_id, hidden)
         self.refresh()
-
-    def set_moderating(self, moderating: bool) -> None:
-        """Console (moderation buttons, hidden entries struck through) or projected view (hidden ones gone)."""
-        self.wall.set_moderating(moderating)
-        self._wall_visibility()
 
     def _figure(self):
         df = self.store.responses(self.room.id, feliz.EXERCISE)

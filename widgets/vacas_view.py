@@ -15,6 +15,7 @@ from .i18n import Translator
 from .phases import revealed
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
+from .panel import Revealable
 from .ui import Notice, card, html
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -228,7 +229,7 @@ class VacasParticipant(W.VBox):
                 w.disabled = not enabled
 
 
-class VacasFacilitator(W.VBox):
+class VacasFacilitator(Revealable, W.VBox):
     """The live wall of cows (moderate, merge duplicates), vote progress, charts, verdicts and the kill list."""
 
     def __init__(self, store: Store, room: Room, tr: Translator):
@@ -248,9 +249,7 @@ class VacasFacilitator(W.VBox):
         self.matrix = go.FigureWidget(cow_matrix(empty, tr, in_zone=vacas.exterminate_zone))
         self.donut = go.FigureWidget(who_donut(empty, tr))
         self.share = html("", "cl-people")
-        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
-        self.results = W.VBox([self.leaderboard, self.matrix, self.share, self.donut])
-        self.results_slot = W.VBox()
+        self.gate(tr, W.VBox([self.leaderboard, self.matrix, self.share, self.donut]))
         # verdicts
         self.verdict_cow = W.Dropdown(description=tr("vacas.col.cow"), style={"description_width": "initial"},
                                       layout=W.Layout(width="100%", max_width="640px"))
@@ -277,13 +276,6 @@ class VacasFacilitator(W.VBox):
                          W.HBox([self.download_button, self.downloads])]
         self.set_revealed(False)
         self.refresh()
-
-    def set_revealed(self, on: bool) -> None:
-        self.revealed = on
-        # re-attached rather than hidden, so charts render at full size when revealed
-        wanted = (self.results,) if on else (self.hidden,)
-        if self.results_slot.children != wanted:  # only on a change: re-attaching redraws the charts
-            self.results_slot.children = wanted
 
     def set_moderating(self, on: bool) -> None:
         self.moderating = on

@@ -13,6 +13,7 @@ from .i18n import Translator
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
+from .panel import Revealable
 from .ui import Notice, card, html
 from .wall import Wall
 
@@ -125,7 +126,8 @@ class VaritaParticipant(W.VBox):
         """Redraw from the store (after our own change or a teammate's)."""
         self.room = self.store.room(self.room.id) or self.room
         self.journey = team_journey(self.store, self.room, self.participant.team)
-        mine, team = self._mine(), self._team()
+        team = self._team()
+        mine = team[team["participant_id"] == self.participant.id]
         if self.journey != self._rendered_journey:
             self._render_journey()
             self._render_today(mine)
@@ -344,7 +346,7 @@ def _descendants(widget):
         yield from _descendants(child)
 
 
-class VaritaFacilitator(W.VBox):
+class VaritaFacilitator(Revealable, W.VBox):
     """Per team or for the whole room: curves, gains, most voted ideas, who finished which step."""
 
     ROOM = "__room__"
@@ -366,31 +368,17 @@ class VaritaFacilitator(W.VBox):
         self.curve = go.FigureWidget(emotion_curve(empty, tr))
         self.gain = go.FigureWidget(gain_dumbbell(empty, tr))
         self.fans = go.FigureWidget(fans_gauge(None, None, tr))
-        self.wall = Wall(tr, self.hide, tr("varita.fac_wall"))
-        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
-        self.results = W.VBox([self.fans, self.curve, self.gain, self.top])
-        self.results_slot = W.VBox()
+        self.wall = self.moderated_wall = Wall(tr, self.hide, tr("varita.fac_wall"))
+        self.gate(tr, W.VBox([self.fans, self.curve, self.gain, self.top]))
         self.controls = W.HBox([self.budget, self.budget_button], layout=W.Layout(flex_flow="row wrap"))
         self.children = [html(f"<h2>🪄 {esc(tr('varita.title'))}</h2>"), self.controls, self.progress, self.team,
                          self.results_slot, self.wall]
         self.set_revealed(False)
         self.refresh()
 
-    def set_revealed(self, revealed: bool) -> None:
-        self.revealed = revealed
-        # re-attached rather than hidden, so charts render at full size when revealed
-        wanted = (self.results,) if revealed else (self.hidden,)
-        if self.results_slot.children != wanted:  # only on a change: re-attaching redraws the charts
-            self.results_slot.children = wanted
-        self._wall_visibility()
-
-    def _wall_visibility(self) -> None:
-        self.wall.layout.display = "" if (self.revealed or self.wall.moderating) else "none"
-
     def set_moderating(self, moderating: bool) -> None:
         self.controls.layout.display = "" if moderating else "none"
-        self.wall.set_moderating(moderating)
-        self._wall_visibility()
+        super().set_moderating(moderating)
 
     def hide(self, response_id: int, hidden: bool) -> None:
         self.store.set_hidden(self.room.id, response_id, hidden)
