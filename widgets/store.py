@@ -533,7 +533,11 @@ class Store:
         now = time.time()
 
         def tx(conn):
-            status = conn.execute(sa.select(rooms.c.status).where(rooms.c.id == participant.room_id)).scalar()
+            # Lock the room row: with no team row yet, FOR UPDATE below locks nothing and two first writers
+            # would both insert (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers).
+            status = conn.execute(
+                sa.select(rooms.c.status).where(rooms.c.id == participant.room_id).with_for_update()
+            ).scalar()
             if status != "open":
                 raise StoreError("join.room_closed", room="")
             where = (
