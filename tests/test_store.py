@@ -279,3 +279,35 @@ def test_team_names_match_however_they_are_typed(store):
     luis, _ = store.join(room, "Luis", "  aZUL ")
     assert luis.team == "Azul"
     assert store.participants(room.id)["team"].tolist() == ["Azul", "Azul"]
+
+
+def test_migration_from_version_3_keeps_every_row(tmp_path):
+    """tests/data/schema_v3.sqlite3 was written by the version-3 store; version 4 adds ``code_attempts``."""
+    import shutil
+
+    path = tmp_path / "v3.sqlite3"
+    shutil.copy(Path(__file__).parent / "data" / "schema_v3.sqlite3", path)
+    tables = ("rooms", "participants", "responses", "team_items")
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("3",)
+        assert not raw.execute("SELECT name FROM sqlite_master WHERE name='code_attempts'").fetchall()
+        before = {t: raw.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+    assert [len(before[t]) for t in tables] == [2, 3, 4, 2]
+    s = Store(f"sqlite:///{path}")
+    assert s.schema_version() == 4 == store_mod.SCHEMA_VERSION
+    s.dispose()
+    with sqlite3.connect(path) as raw:
+        after = {t: raw.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
+        assert raw.execute("SELECT count(*) FROM code_attempts").fetchone() == (0,)
+    assert after == before  # every row, every column, byte for byte
+    s = Store(f"sqlite:///{path}")
+    rooms = {r.name: r for r in s.list_rooms(include_archived=True)}
+    assert rooms["Room v3 — archived"].status == "archived"
+    room = rooms["Sala versión 3"]
+    assert room.state == {"phase": "varita", "revealed": True}
+    assert s.responses(room.id)["hidden"].tolist() == [False, False, True]
+    assert s.team_items(room.id)["value"].tolist() == [["Llegar", "Esperar", "Pagar"]]
+    # the new table works after the migration
+    s.record_code_failure("page-x", 1000.0, keep=600)
+    assert s.code_failures(0, "page-x") == [1000.0]
+    s.dispose()

@@ -12,6 +12,7 @@ from .i18n import Translator
 from .live import RoomWatcher
 from .phases import clock, open_phase, remaining
 from .page import Page
+from .ratelimit import CodeGuard
 from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
 from .text import esc
 from .ui import Notice, card, html
@@ -21,11 +22,15 @@ REDRAW_SECONDS = 1.5
 
 
 class JoinForm(W.VBox):
-    """Room code, display name and team. Calls ``on_joined(room, participant, token)`` on success."""
+    """Room code, display name and team. Calls ``on_joined(room, participant, token)`` on success.
 
-    def __init__(self, store: Store, tr: Translator, on_joined, code: str = "", session_id: str = ""):
+    Every code lookup goes through ``guard`` (this page's limits on guessing codes)."""
+
+    def __init__(self, store: Store, tr: Translator, on_joined, code: str = "", session_id: str = "",
+                 guard: CodeGuard | None = None):
         super().__init__()
         self.store, self.tr, self.on_joined, self.session_id = store, tr, on_joined, session_id
+        self.guard = guard or CodeGuard(store)
         wide = W.Layout(width="100%", max_width="420px")
         self.code = W.Text(value=code, placeholder=tr("join.code_placeholder"), description=tr("join.code"),
                            style={"description_width": "120px"}, layout=wide)
@@ -45,7 +50,10 @@ class JoinForm(W.VBox):
         ]
 
     def _load_teams(self) -> None:
-        room = self.store.room_by_code(self.code.value)
+        try:
+            room = self.guard.lookup(self.code.value)
+        except StoreError:
+            room = None  # said when Join is pressed
         if room is None:
             self.team.options = []
             return
@@ -59,9 +67,10 @@ class JoinForm(W.VBox):
             return self.notice.show("error", self.tr("join.code_empty"))
         if code is None:
             return self.notice.show("error", self.tr("join.code_malformed"))
-        room = self.store.room_by_code(code)
-        if room is None:
-            return self.notice.show("error", self.tr("join.unknown_room", code=code))
+        try:
+            room = self.guard.lookup(code)
+        except StoreError as exc:
+            return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
         tr = Translator(room.lang)
         try:
             participant, token = self.store.join(room, self.name.value, self.team.value, self.session_id)
@@ -91,16 +100,21 @@ class ParticipantApp(W.VBox):
         self.room: Room | None = None
         self.participant: Participant | None = None
         self.watcher: RoomWatcher | None = None
+        self.guard = CodeGuard(store)
         self.children = [self.bridge, self.header, self.timer, self.notice, self.body]
         self.start()
 
     def start(self) -> None:
         raw_code = self.page.get("room")
         token = self.page.get("me")
-        room = self.store.room_by_code(raw_code) if raw_code else None
-        if raw_code and room is None:
-            key = "join.code_malformed" if normalize_code(raw_code) is None else "join.unknown_room"
-            self.notice.show("error", self.tr(key, code=raw_code.strip().upper()[:12]))
+        room = None
+        try:
+            room = self.guard.lookup(raw_code) if raw_code else None
+        except StoreError as exc:
+            self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+        else:
+            if raw_code and room is None:
+                self.notice.show("error", self.tr("join.code_malformed", code=raw_code.strip().upper()[:12]))
         if room is not None:
             self.tr = Translator(room.lang)
             if token:
@@ -109,7 +123,7 @@ class ParticipantApp(W.VBox):
                     return self.enter(room, participant, token)
                 self.notice.show("error", self.tr("join.token_unknown"))
         self.form = JoinForm(self.store, self.tr, self.enter, code=room.code if room else "",
-                             session_id=self.session_id)
+                             session_id=self.session_id, guard=self.guard)
         self.body.children = [card(self.form)]
 
     def enter(self, room: Room, participant: Participant, token: str) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from . import config
 from .text import clean_label
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Room codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read off a projector.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -104,8 +104,19 @@ team_items = sa.Table(
     sa.UniqueConstraint("room_id", "team", "exercise", "item", name="uq_team_item"),
     sqlite_autoincrement=True,
 )
+#: Lookups of room codes that matched no room, to rate-limit guessing (policy in ``widgets/ratelimit.py``).
+#: ``source`` is a random label of the page (kernel) that typed or opened the code; rows expire quickly.
+code_attempts = sa.Table(
+    "code_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("source", sa.String(64), nullable=False),
+)
 sa.Index("ix_responses_room_exercise", responses.c.room_id, responses.c.exercise)
 sa.Index("ix_participants_room", participants.c.room_id)
+sa.Index("ix_code_attempts_at", code_attempts.c.at)
+sa.Index("ix_code_attempts_source_at", code_attempts.c.source, code_attempts.c.at)
 
 
 class StoreError(Exception):
@@ -290,6 +301,19 @@ class Store:
     def _bump(conn: sa.Connection, room_id: int) -> None:
         conn.execute(rooms.update().where(rooms.c.id == room_id).values(version=rooms.c.version + 1))
 
+    @staticmethod
+    def _own_team(conn: sa.Connection, participant: Participant) -> str:
+        """The participant's team as stored; refuses a participant that is not in the room it names, so a
+        write can only ever land in the writer's own room, under their own id and their own team."""
+        team = conn.execute(
+            sa.select(participants.c.team).where(
+                participants.c.id == participant.id, participants.c.room_id == participant.room_id
+            )
+        ).scalar()
+        if team is None:
+            raise StoreError("join.token_unknown")
+        return team
+
     # -- rooms --------------------------------------------------------------------------------------
     def create_room(
         self,
@@ -413,6 +437,27 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(rooms.c.version).where(rooms.c.id == room_id)).scalar() or 0)
 
+    # -- guessing room codes ------------------------------------------------------------------------
+    def record_code_failure(self, source: str, at: float, keep: float) -> None:
+        """Log one lookup of an unknown room code by ``source`` at ``at`` (epoch seconds), and forget those
+        older than ``keep`` seconds."""
+
+        def tx(conn):
+            conn.execute(code_attempts.delete().where(code_attempts.c.at < at - keep))
+            conn.execute(code_attempts.insert().values(at=at, source=source[:64]))
+
+        self._retrying(tx)
+
+    def code_failures(self, since: float, source: str | None = None, *, limit: int = 1, offset: int = 0) -> list[float]:
+        """Times of failed room-code lookups after ``since``, newest first, of one source or of everyone:
+        ``limit`` of them after skipping the ``offset`` newest."""
+        q = sa.select(code_attempts.c.at).where(code_attempts.c.at > since)
+        if source is not None:
+            q = q.where(code_attempts.c.source == source)
+        q = q.order_by(code_attempts.c.at.desc()).limit(limit).offset(offset)
+        with self.engine.connect() as conn:
+            return [float(at) for at in conn.execute(q).scalars()]
+
     # -- participants -------------------------------------------------------------------------------
     def join(self, room: Room, name: str, team: str, session_id: str = "") -> tuple[Participant, str]:
         """Add a participant to an open room; returns them and their personal token."""
@@ -484,7 +529,7 @@ class Store:
             other = bool(row and row.session_id and row.session_id != session_id and now - row.last_seen < 60)
             conn.execute(
                 participants.update()
-                .where(participants.c.id == participant.id)
+                .where(participants.c.id == participant.id, participants.c.room_id == participant.room_id)
                 .values(session_id=session_id, last_seen=now)
             )
             self._bump(conn, participant.room_id)
@@ -540,9 +585,10 @@ class Store:
             ).scalar()
             if status != "open":
                 raise StoreError("join.room_closed", room="")
+            team = self._own_team(conn, participant)
             where = (
                 (team_items.c.room_id == participant.room_id)
-                & (team_items.c.team == participant.team)
+                & (team_items.c.team == team)
                 & (team_items.c.exercise == exercise)
                 & (team_items.c.item == item)
             )
@@ -552,7 +598,7 @@ class Store:
             if raw is None:
                 conn.execute(
                     team_items.insert().values(
-                        room_id=participant.room_id, team=participant.team, exercise=exercise, item=item,
+                        room_id=participant.room_id, team=team, exercise=exercise, item=item,
                         value=payload, updated_at=now, updated_by=participant.id,
                     )
                 )
@@ -592,6 +638,7 @@ class Store:
             status = conn.execute(sa.select(rooms.c.status).where(rooms.c.id == participant.room_id)).scalar()
             if status != "open":
                 raise StoreError("join.room_closed", room="")
+            self._own_team(conn, participant)
             insert = _insert_for(conn)
             stmt = insert(responses).values(
                 room_id=participant.room_id,
@@ -617,6 +664,7 @@ class Store:
         """Remove one of the participant's own answers (e.g. an idea they withdraw)."""
 
         def tx(conn):
+            self._own_team(conn, participant)
             conn.execute(
                 responses.delete().where(
                     responses.c.participant_id == participant.id,
@@ -687,5 +735,10 @@ def _v2_to_v3(conn: sa.Connection) -> None:
     assert sa.inspect(conn).has_table("team_items")
 
 
+def _v3_to_v4(conn: sa.Connection) -> None:
+    """Version 4 adds ``code_attempts`` (created by ``create_all`` before migrations run): nothing to move."""
+    assert sa.inspect(conn).has_table("code_attempts")
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
