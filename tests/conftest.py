@@ -49,6 +49,7 @@ class VoilaServer:
         self.db_url = db_url
         self.log_path = var_dir / "voila.log"
         env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir))
+        env.setdefault("CLIENTELITIS_POOL_MAX", "3")  # a test server keeps a few ready pages, not a room's worth
         if db_url:
             env["CLIENTELITIS_DB_URL"] = db_url
         self._log = open(self.log_path, "w")

@@ -13,7 +13,20 @@ def store() -> Store:
     return Store()
 
 
+def _warm() -> None:
+    """Work every page needs anyway, done while a preheated kernel still waits for its request."""
+    import plotly.graph_objects as go
+
+    from .i18n import Translator
+
+    go.Figure(go.Scatter(x=[1], y=[1]), layout={"title": {"text": "."}}).to_dict()  # loads the validators
+    _ = go.FigureWidget  # the widget class (anywidget) imported
+    for lang in ("es", "en"):
+        Translator(lang)("lang.es")
+
+
 def _page() -> Page:
+    _warm()
     wait_for_request()
     return Page.from_environ()
 

@@ -6,12 +6,22 @@ join, so a reload, or a bookmark, brings them back as themselves without another
 
 from __future__ import annotations
 
+import time
+
 import anywidget
 import traitlets
 
 
+#: How often an open, visible page tells its kernel it is being looked at.
+PING_SECONDS = 10
+#: After this long without a sign of life the page counts as closed or hidden: live updates pause, the
+#: kernel goes idle, and Voila's culler shuts it down (voila.json: ``cull_idle_timeout``) unless it returns.
+ABSENT_AFTER = 35
+
+
 class BrowserBridge(anywidget.AnyWidget):
     _esm = """
+    const PING_MS = __PING_MS__;
     function render({ model, el }) {
       el.style.display = "none";
       model.set("href", window.location.href);
@@ -29,9 +39,14 @@ class BrowserBridge(anywidget.AnyWidget):
       model.on("change:store_value", () => {
         try { window.localStorage.setItem(KEY, model.get("store_value")); } catch (e) {}
       });
+      // "Someone is looking at this page": lets the kernel go quiet (and be culled) once it is closed.
+      const ping = () => { if (!document.hidden) { model.send({ alive: 1 }); } };
+      const timer = setInterval(ping, PING_MS);
+      document.addEventListener("visibilitychange", ping);
+      return () => { clearInterval(timer); document.removeEventListener("visibilitychange", ping); };
     }
     export default { render };
-    """
+    """.replace("__PING_MS__", str(PING_SECONDS * 1000))
     #: The page's address as the browser sees it (set by the front end once rendered).
     href = traitlets.Unicode("").tag(sync=True)
     #: A query string (``?a=b``) the browser should show in its address bar.
@@ -42,3 +57,22 @@ class BrowserBridge(anywidget.AnyWidget):
     store_value = traitlets.Unicode("").tag(sync=True)
     #: True once the front end has reported ``href`` and ``stored``.
     ready = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        #: When the front end last showed a sign of life (monotonic seconds); creation counts as one.
+        self.last_alive = time.monotonic()
+        self.on_msg(self._on_front_message)
+        self.observe(self._on_front_change, names=["href", "ready"])
+
+    def _on_front_message(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get("alive"):
+            self.last_alive = time.monotonic()
+
+    def _on_front_change(self, _change) -> None:
+        self.last_alive = time.monotonic()
+
+    def present(self, now: float | None = None) -> bool:
+        """Is somebody looking at this page? False once pings stopped for ``ABSENT_AFTER`` seconds."""
+        now = time.monotonic() if now is None else now
+        return now - self.last_alive < ABSENT_AFTER

@@ -12,6 +12,7 @@ import zlib
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .feliz import FACES
 from .i18n import Translator
@@ -23,6 +24,17 @@ VERMILLION = "#D55E00"
 GREY = "#8C8C8C"
 BLACK = "#222222"
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=20, color=BLACK)
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#222222"]
+
+# A small template of our own: Plotly copies the default template into every figure it builds, and its
+# stock one (every trace type's defaults) cost a third of a console refresh. Ours is the look we want anyway:
+# white, light grid, large type, the colour-blind-safe palette.
+_AXIS = dict(gridcolor="#E5E5E5", zerolinecolor="#BDBDBD", linecolor="#BDBDBD", automargin=True)
+pio.templates["clientelitis"] = go.layout.Template(
+    layout=dict(font=FONT, colorway=OKABE_ITO, plot_bgcolor="white", paper_bgcolor="white",
+                xaxis=_AXIS, yaxis=_AXIS, hoverlabel=dict(font=dict(size=18)))
+)
+pio.templates.default = "clientelitis"
 
 
 def _segments(summary: pd.DataFrame, mask: pd.Series) -> tuple[list, list]:
@@ -123,6 +135,10 @@ def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
 
     Plotly sends in-place updates only to views that exist now; the widget's state (what a view created
     later starts from: a chart shown when results are revealed, or a page still loading) is refreshed too."""
+    shown = source.to_plotly_json()
+    if getattr(target, "_clientelitis_shown", None) == shown:
+        return  # nothing changed in this chart: no validation, no message to the browser
+    target._clientelitis_shown = shown
     with target.batch_update():
         for old, new in zip(target.data, source.data):
             old.update(new.to_plotly_json(), overwrite=True)

@@ -117,7 +117,7 @@ class FacilitatorApp(W.VBox):
         ]
         self.refresh()
         self.set_projector(page.get("view") == "projector")
-        self.watcher = RoomWatcher(store, room.id, interval=interval)
+        self.watcher = RoomWatcher(store, room.id, interval=interval, alive=self.bridge.present)
         self.watcher.version = store.room_version(room.id)
         self.watcher.subscribe(self.refresh)
         self.watcher.every(1, self.show_timer)

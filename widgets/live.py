@@ -17,10 +17,14 @@ class RoomWatcher:
     Also calls ``tick`` subscribers every ``tick_every`` seconds (heartbeats, countdowns).
     """
 
-    def __init__(self, store: Store, room_id: int, interval: float = 0.5):
+    def __init__(self, store: Store, room_id: int, interval: float = 0.5,
+                 alive: Callable[[], bool] | None = None):
         self.store = store
         self.room_id = room_id
         self.interval = interval
+        #: Is anybody looking at the page? While not, nothing is polled or sent, so the kernel of a closed
+        #: page goes idle and Voila culls it; a page that comes back catches up at once.
+        self.alive = alive
         self._on_change: list[Callable[[], None]] = []
         self._on_tick: list[tuple[float, Callable[[], None]]] = []
         self._task: asyncio.Task | None = None
@@ -45,21 +49,28 @@ class RoomWatcher:
                 log.exception("live refresh failed")
         return True
 
+    def step(self, elapsed: float) -> bool:
+        """One beat of the loop, ``elapsed`` seconds after it started; False when nobody is looking."""
+        if self.alive is not None and not self.alive():
+            return False
+        try:
+            self.check()
+        except Exception:
+            log.exception("room poll failed")
+        for seconds, fn in self._on_tick:
+            if elapsed % seconds < self.interval:
+                try:
+                    fn()
+                except Exception:
+                    log.exception("tick failed")
+        return True
+
     async def _run(self) -> None:
         elapsed = 0.0
         while True:
-            try:
-                self.check()
-            except Exception:
-                log.exception("room poll failed")
+            self.step(elapsed)
             await asyncio.sleep(self.interval)
             elapsed += self.interval
-            for seconds, fn in self._on_tick:
-                if elapsed % seconds < self.interval:
-                    try:
-                        fn()
-                    except Exception:
-                        log.exception("tick failed")
 
     def start(self) -> "RoomWatcher":
         if self._task is None:

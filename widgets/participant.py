@@ -143,7 +143,7 @@ class ParticipantApp(W.VBox):
             self.notice.clear()
         self.waiting = card(html(f"<h2>⏳</h2><p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
         self.waiting.add_class("cl-waiting")
-        self.watcher = RoomWatcher(self.store, room.id)
+        self.watcher = RoomWatcher(self.store, room.id, alive=self.bridge.present)
         self.watcher.version = self.store.room_version(room.id)
         self.watcher.subscribe(self.on_room_change)
         self.watcher.every(HEARTBEAT_SECONDS, self.heartbeat)

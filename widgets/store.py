@@ -433,6 +433,25 @@ class Store:
 
         self._retrying(tx)
 
+    def pool_demand(self, since: float) -> list[tuple[int, int]]:
+        """``(expected_size, joined)`` of every open room created or visited since ``since`` (epoch s)."""
+        joined = (
+            sa.select(
+                participants.c.room_id,
+                sa.func.count().label("n"),
+                sa.func.max(participants.c.last_seen).label("seen"),
+            )
+            .group_by(participants.c.room_id)
+            .subquery()
+        )
+        q = (
+            sa.select(rooms.c.expected_size, sa.func.coalesce(joined.c.n, 0))
+            .select_from(rooms.outerjoin(joined, joined.c.room_id == rooms.c.id))
+            .where(rooms.c.status == "open", sa.or_(rooms.c.created_at >= since, joined.c.seen >= since))
+        )
+        with self.engine.connect() as conn:
+            return [(int(e), int(n)) for e, n in conn.execute(q)]
+
     def room_version(self, room_id: int) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(rooms.c.version).where(rooms.c.id == room_id)).scalar() or 0)

@@ -1,0 +1,184 @@
+"""Preheated kernels, planned from the rooms people are about to join.
+
+A workshop starts with a join storm: 30-100 phones open the welcome page in the same minute. Starting a
+kernel per request takes seconds of CPU each, so Voila keeps a pool of kernels that have already run the
+page's imports and wait (``voila.utils.wait_for_request``) for a request to hand them its URL.
+
+This kernel manager sizes that pool from the database: for every open room that is in use, the people it
+still expects (``expected_size`` set when the room is created, minus those who already joined), plus a
+margin for reloads, capped by memory. It also keeps the refill from starving the people already in: one
+kernel warms at a time (per two cores) and only once no page has been handed out for a moment.
+
+Enabled by ``voila.json`` (``preheat_kernel`` + ``multi_kernel_manager_class``). Settings, all optional:
+``CLIENTELITIS_POOL_MIN`` (ready pages kept for the welcome page when no room is expected, default 2),
+``CLIENTELITIS_POOL_MAX`` (hard cap, default: what half the free memory holds, at most 100),
+``CLIENTELITIS_POOL_OTHERS`` (ready pages for each other notebook, default 1).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import time
+from typing import Iterable
+
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado.ioloop import PeriodicCallback
+
+
+#: The page every participant opens first (the QR code points here).
+ENTRY_NOTEBOOK = "00_bienvenida.ipynb"
+#: A room counts as "in use" when created or visited within this many seconds.
+IN_USE_SECONDS = 12 * 3600
+#: Memory planned per waiting kernel (measured USS is lower; see docs/bench-results.md).
+KERNEL_MB = 150
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+
+
+def memory_cap(available_bytes: int, kernel_mb: int = KERNEL_MB, share: float = 0.5, ceiling: int = 100) -> int:
+    """How many waiting kernels fit in ``share`` of the free memory (at least 1, at most ``ceiling``)."""
+    return max(1, min(ceiling, int(available_bytes * share // (kernel_mb * 2**20))))
+
+
+def plan_pool(demand: Iterable[tuple[int, int]], minimum: int, maximum: int) -> int:
+    """Ready kernels to keep for the entry page.
+
+    ``demand`` holds ``(expected_size, joined)`` for every open room in use: the people still to come, plus
+    10 % of each room's size (at least one) for reloads and late phones, never below ``minimum`` nor above
+    ``maximum``.
+    """
+    wanted = 0
+    for expected, joined in demand:
+        expected, joined = max(0, int(expected or 0)), max(0, int(joined or 0))
+        if expected == 0:
+            continue
+        wanted += max(0, expected - joined) + max(1, math.ceil(expected * 0.1))
+    return max(minimum, min(maximum, wanted)) if maximum >= minimum else maximum
+
+
+class RoomPoolKernelManager(AsyncMappingKernelManager):
+    """Voila wraps this class with its pooling logic; we add planning and gentle refills."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.pool_min = _env_int("CLIENTELITIS_POOL_MIN", 2)
+        self.pool_others = _env_int("CLIENTELITIS_POOL_OTHERS", 1)
+        try:
+            import psutil
+
+            available = psutil.virtual_memory().available
+        except Exception:  # pragma: no cover - psutil ships with ipykernel
+            available = 4 * 2**30
+        self.pool_max = _env_int("CLIENTELITIS_POOL_MAX", memory_cap(available))
+        self.warm_at_once = max(1, (os.cpu_count() or 2) // 2)
+        self.quiet_seconds = 1.5
+        self.last_handout = 0.0
+        self.planned = self.pool_min
+        self._warming: asyncio.Semaphore | None = None
+        self._entry_waiting = 0
+        self._store = None
+        if not hasattr(self, "_initialize"):  # preheating is off: nothing to plan
+            return
+        # Voila's pooling subclass calls these; wrap them on the instance (they are defined below us).
+        self._voila_initialize = self._initialize
+        self._initialize = self._gentle_initialize
+        self._voila_rendered = self.get_rendered_notebook
+        self.get_rendered_notebook = self._counted_rendered
+        self.kernel_pools_config = self._pools_config(self.pool_min)
+        self._planner = PeriodicCallback(self._plan_soon, 5000)
+        self._planner.start()
+        asyncio.get_event_loop().call_later(1, self._plan_soon)
+
+    # -- configuration ----------------------------------------------------------------------------------
+    def _pools_config(self, entry_size: int) -> dict:
+        return {
+            "default": {"pool_size": self.pool_others},
+            ENTRY_NOTEBOOK: {"pool_size": entry_size},
+        }
+
+    # -- planning ---------------------------------------------------------------------------------------
+    def demand(self) -> list[tuple[int, int]]:
+        from .store import Store
+
+        if self._store is None:
+            self._store = Store()
+        return self._store.pool_demand(since=time.time() - IN_USE_SECONDS)
+
+    def _plan_soon(self) -> None:
+        asyncio.ensure_future(self.plan())
+
+    async def plan(self) -> int:
+        """Resize the entry page's pool to what the open rooms still expect; returns the new size."""
+        try:
+            size = plan_pool(self.demand(), self.pool_min, self.pool_max)
+        except Exception:
+            self.log.exception("could not plan the kernel pool; keeping %s", self.planned)
+            return self.planned
+        if size != self.planned:
+            self.log.info("Kernel pool for %s: %s -> %s ready pages", ENTRY_NOTEBOOK, self.planned, size)
+        self.planned = size
+        self.kernel_pools_config = self._pools_config(size)
+        pool = self._pools.get(ENTRY_NOTEBOOK, [])
+        if len(pool) < size:
+            self.fill_if_needed(delay=0, notebook_name=ENTRY_NOTEBOOK)
+        elif len(pool) > size:
+            await self._shrink(ENTRY_NOTEBOOK, len(pool) - size)
+        return size
+
+    async def _shrink(self, notebook: str, surplus: int) -> None:
+        pool = self._pools.get(notebook, [])
+        spare = [task for task in pool if task.done() and not task.exception()][-surplus:]
+        for task in spare:
+            pool.remove(task)
+            kernel_id = task.result()["kernel_id"]
+            try:
+                await self.shutdown_kernel(kernel_id)
+            except Exception:  # pragma: no cover - already gone
+                self.log.warning("could not shut down spare kernel %s", kernel_id)
+
+    # -- gentle refills ---------------------------------------------------------------------------------
+    async def _counted_rendered(self, notebook_name: str, *args, **kwargs):
+        self.last_handout = time.monotonic()
+        return await self._voila_rendered(notebook_name, *args, **kwargs)
+
+    async def _gentle_initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
+        if kernel_id is not None:  # a restart: do it now
+            return await self._voila_initialize(notebook_path, kernel_id, **kwargs)
+        if self._warming is None:
+            self._warming = asyncio.Semaphore(self.warm_at_once)
+        entry = notebook_path == ENTRY_NOTEBOOK
+        self._entry_waiting += entry
+        try:
+            # The page everyone opens first warms before the others.
+            while not entry and self._entry_waiting:
+                await asyncio.sleep(0.25)
+            await self._warming.acquire()
+        finally:
+            self._entry_waiting -= entry
+        try:
+            # Let a join storm finish first: pages being handed out need the CPU more than the pool does.
+            while time.monotonic() - self.last_handout < self.quiet_seconds:
+                await asyncio.sleep(0.25)
+            result = await self._voila_initialize(notebook_path, None, **kwargs)
+            await self._until_waiting(result)
+        finally:
+            self._warming.release()
+        return result
+
+    async def _until_waiting(self, result: dict, limit: float = 120) -> None:
+        """Hold the warm-up slot until the kernel has run its imports and waits for its request."""
+        from voila.request_info_handler import RequestInfoSocketHandler
+
+        deadline = time.monotonic() + limit
+        kernel_id, task = result["kernel_id"], result["task"]
+        while time.monotonic() < deadline and not task.done():
+            if kernel_id in RequestInfoSocketHandler._waiters:
+                return
+            await asyncio.sleep(0.1)
