@@ -199,3 +199,21 @@ def test_my_rooms_ignores_a_wrong_key(store):
     assert all("cl-my-room" not in c._dom_classes for c in app.my_rooms.list.children)
     app.my_rooms.set_status(room.code, "stolen-guess", "archived")
     assert store.room(room.id).status == "open"
+
+
+def test_copy_figure_sends_the_new_layout_for_views_created_later():
+    """A chart revealed after an update must start from the new layout (Plotly edits it in place)."""
+    import plotly.graph_objects as go
+
+    from widgets.charts import copy_figure
+
+    widget = go.FigureWidget(go.Figure(go.Bar(x=[1], y=["a"]), layout={"yaxis": {"ticktext": ["a"], "tickvals": ["a"]}}))
+    sent = []
+    widget._send = lambda msg, buffers=None: sent.append(msg)
+    copy_figure(widget, go.Figure(go.Bar(x=[2], y=["a"]), layout={"yaxis": {"ticktext": ["⚠ a"], "tickvals": ["a"]}}))
+    states = [m["state"] for m in sent if m.get("method") == "update" and "_widget_layout" in m.get("state", {})]
+    assert states and states[-1]["_widget_layout"]["yaxis"]["ticktext"] == ["⚠ a"]
+    assert states[-1]["_widget_data"][0]["x"] == [2]
+    sent.clear()
+    copy_figure(widget, go.Figure(go.Bar(x=[2], y=["a"]), layout={"yaxis": {"ticktext": ["⚠ a"], "tickvals": ["a"]}}))
+    assert sent == []  # unchanged chart: nothing sent

@@ -143,8 +143,11 @@ def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
         for old, new in zip(target.data, source.data):
             old.update(new.to_plotly_json(), overwrite=True)
         target.layout.update(source.layout.to_plotly_json(), overwrite=True)
-    target._widget_layout = deepcopy(target._layout_obj._props)
-    target._widget_data = deepcopy(target._data)
+    # Plotly's relayout edits the synced layout dict in place, so assigning it does not always count as a
+    # change: send both explicitly, or a view created later (results revealed) starts from a stale layout.
+    target._trait_values["_widget_layout"] = deepcopy(target._layout_obj._props)
+    target._trait_values["_widget_data"] = deepcopy(target._data)
+    target.send_state(["_widget_layout", "_widget_data"])
 
 
 GREEN = "#009E73"
