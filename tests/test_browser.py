@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.hostile import CORPUS
+
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts"
 
@@ -151,6 +153,12 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     room, key = store.create_room("Sala moderada", "bank", "es")
     person, token = store.join(room, "Pepe", "Caja")
     hostile = "<img src=x onerror=alert(1)>Idea grosera $x$"
+    # more of the hostile corpus (tests/hostile.py), one idea each from other participants
+    from widgets import feliz
+
+    more = [c.text for c in CORPUS if c.id in ("mathjax_display", "mathjax_paren", "svg_onload", "plotly_a_href")]
+    for i, text in enumerate(more):
+        store.save_response(store.join(room, f"Otro {i}", "Caja")[0], "feliz", "idea", feliz.idea(text))
 
     part = context.new_page()
     part.goto(voila_server.url("00_bienvenida.ipynb", f"room={room.code}&me={token}"))
@@ -174,6 +182,10 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     projector.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     projector.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
     expect(projector.locator(".cl-wall-text", has_text="Idea grosera")).to_have_text(hostile)
+    for text in more:  # shown as typed: no maths typeset, no SVG, no link
+        expect(projector.locator(".cl-wall-text").filter(has_text=text[2:9])).to_have_text(text)
+    assert projector.evaluate(
+        "document.querySelectorAll('.cl-wall mjx-container, .cl-wall .MathJax, .cl-wall svg, .cl-wall a').length") == 0
     projector.wait_for_url(lambda url: "key=" not in url)  # nothing secret on the projected screen
     expect(projector.get_by_role("button", name="Mostrar resultados")).to_be_hidden()
     expect(projector.get_by_role("button", name="Ocultar resultados")).to_be_hidden()
@@ -187,7 +199,8 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     assert projector.evaluate("window.__sameDocument") == 3
     assert dialogs == [] and projector.evaluate("document.querySelectorAll('img[src=x]').length") == 0
     shot(projector, "projector")
-    assert store.responses(room.id)["hidden"].tolist() == [True]
+    assert store.responses(room.id).set_index("name")["hidden"].to_dict() == {
+        "Pepe": True, **{f"Otro {i}": False for i in range(len(more))}}
 
 
 @pytest.mark.browser

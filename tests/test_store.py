@@ -66,15 +66,23 @@ def test_room_by_code(store):
     assert store.room_by_code("nope") is None
 
 
-def test_join_cleans_names_and_rejects_empty(store):
+def test_join_keeps_names_exactly_and_refuses_bad_ones(store):
     room, _ = store.create_room("Hotel", "hotel")
-    person, token = store.join(room, "  Ana \n María ", " Recepción ")
-    assert (person.name, person.team) == ("Ana María", "Recepción")
+    person, token = store.join(room, " Ana  María ", " Recepción ")
+    assert (person.name, person.team) == (" Ana  María ", " Recepción ")  # stored exactly as typed
+    assert store.participants(room.id)[["name", "team"]].values.tolist() == [[" Ana  María ", " Recepción "]]
     for name, team, key in [("", "A", "join.name_empty"), ("   ", "A", "join.name_empty"),
-                            ("Luis", " ", "join.team_empty")]:
+                            ("Luis", " ", "join.team_empty"), ("Ana\nMaría", "A", "text.one_line"),
+                            ("Ana\x00", "A", "text.control"), ("\u202eanA", "A", "text.bidi"),
+                            ("x" * 41, "A", "join.name_too_long"), ("Luis", "y" * 41, "join.team_too_long"),
+                            ("ana maría", "A", "join.name_taken"), ("ＡＮＡ MARÍA", "A", "join.name_taken")]:
         with pytest.raises(StoreError) as err:
             store.join(room, name, team)
         assert err.value.key == key
+    assert store.join(room, "Luis", "recepción")[0].team == " Recepción "  # joins the team as first spelled
+    with pytest.raises(StoreError) as err:
+        store.create_room("Sala\u202e", "hotel")
+    assert err.value.key == "text.bidi"
 
 
 def test_same_name_twice_is_refused_case_insensitively(store):

@@ -37,14 +37,15 @@ def idea(p, team, iid, tp, text="x", delight=3, unique=3, effort=3, predicted=4,
 
 def test_journey_edits():
     j = varita.add_touchpoint(J, "  Estacionamiento ")
-    assert j[-1]["name"] == "Estacionamiento" and j[-1]["id"].startswith("c-") and len(j) == 4
-    with pytest.raises(StoreError) as e:
-        varita.add_touchpoint(J, "pago")
-    assert e.value.key == "varita.tp_duplicate"
-    with pytest.raises(StoreError) as e:
+    assert j[-1]["name"] == "  Estacionamiento " and j[-1]["id"].startswith("c-") and len(j) == 4  # as typed
+    for same in ("pago", " PAGO ", "Ｐａｇｏ"):  # the same name however spelled
+        with pytest.raises(StoreError) as e:
+            varita.add_touchpoint(J, same)
+        assert e.value.key == "varita.tp_duplicate"
+    with pytest.raises(TextError) as e:
         varita.add_touchpoint(J, "   ")
     assert e.value.key == "varita.tp_empty"
-    with pytest.raises(StoreError) as e:
+    with pytest.raises(TextError) as e:
         varita.add_touchpoint(J, "x" * 41)
     assert e.value.key == "varita.tp_too_long"
     assert [tp["name"] for tp in varita.rename_touchpoint(J, "b", "Caja")] == ["Llegada", "Caja", "Salida"]
@@ -63,7 +64,11 @@ def test_journey_edits():
 
 
 def test_today_answer_and_frictions():
-    assert varita.today_answer(2, 4, " espera \n\n ruido ") == {"enter": 2, "leave": 4, "frictions": ["espera", "ruido"]}
+    # one friction per line, each as typed; blank lines are not frictions
+    assert varita.today_answer(2, 4, " espera \n\n \n ruido ") == {"enter": 2, "leave": 4, "frictions": [" espera ", " ruido "]}
+    with pytest.raises(TextError) as e:
+        varita.today_answer(1, 1, "espera\x00")
+    assert e.value.key == "text.control"
     with pytest.raises(RatingError):
         varita.today_answer(0, 4, "")
     with pytest.raises(TextError) as e:
@@ -76,7 +81,7 @@ def test_today_answer_and_frictions():
 
 def test_idea_value_validation():
     assert varita.idea_value("a", " Café gratis ", 5, 4, 2, 5) == {
-        "tp": "a", "text": "Café gratis", "delight": 5, "unique": 4, "effort": 2, "predicted": 5}
+        "tp": "a", "text": " Café gratis ", "delight": 5, "unique": 4, "effort": 2, "predicted": 5}
     with pytest.raises(TextError):
         varita.idea_value("a", "  ", 5, 4, 2, 5)
     with pytest.raises(StoreError) as e:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .feliz import validate_rating
 from .store import StoreError
-from .text import clean_label
+from .text import validate_text
 
 EXERCISE = "clientelitis"
 SKILLS_ITEM = "skills"
@@ -30,6 +30,9 @@ FLAGS = ("slow", "troll", "dislikes_people", "blames_customers", "rigid")
 EVERYONE = "*"
 MAX_GAP_MONTHS = 6
 HORIZON_MONTHS = 24
+TITLE_MAX = 80
+CANDIDATE_MAX = 60
+NOTES_MAX = 280
 
 
 # -- skills --------------------------------------------------------------------------------------------
@@ -82,11 +85,8 @@ def months_between(a: str, b: str) -> int:
 
 
 def add_event(plan: list, month: object, title: object, audience: list, today: dt.date) -> list:
-    name = clean_label(title, max_len=10**6)
-    if not name:
-        raise StoreError("clientelitis.title_empty")
-    if len(name) > 80:
-        raise StoreError("clientelitis.title_too_long", max=80)
+    name = validate_text(title, TITLE_MAX, empty_key="clientelitis.title_empty",
+                         too_long_key="clientelitis.title_too_long")
     when = parse_month(month)
     now = f"{today.year:04d}-{today.month:02d}"
     if months_between(now, when) < 0:
@@ -129,11 +129,9 @@ def plan_warnings(plan: list, teams: list[str], today: dt.date) -> list[tuple[st
 
 # -- hiring --------------------------------------------------------------------------------------------
 def candidate_value(candidate: object, traits: dict, flags: list, notes: object) -> dict:
-    name = clean_label(candidate, max_len=10**6)
-    if not name:
-        raise StoreError("clientelitis.candidate_empty")
-    if len(name) > 60:
-        raise StoreError("clientelitis.candidate_too_long", max=60)
+    name = validate_text(candidate, CANDIDATE_MAX, empty_key="clientelitis.candidate_empty",
+                         too_long_key="clientelitis.candidate_too_long")
+    notes_text = validate_text(notes, NOTES_MAX, required=False)
     ratings = {}
     for t in TRAITS:
         value = validate_rating(traits.get(t))
@@ -141,7 +139,7 @@ def candidate_value(candidate: object, traits: dict, flags: list, notes: object)
             raise StoreError("clientelitis.traits_missing")
         ratings[t] = value
     return {"candidate": name, "traits": ratings, "flags": [f for f in flags if f in FLAGS],
-            "notes": clean_label(notes, max_len=280)}
+            "notes": notes_text}
 
 
 def verdict(value: dict) -> str:

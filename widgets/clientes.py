@@ -12,7 +12,7 @@ import pandas as pd
 
 from .feliz import validate_rating
 from .store import StoreError
-from .text import clean_label, validate_text
+from .text import validate_text
 
 EXERCISE = "clientes"
 PREFIX = "customer:"
@@ -24,11 +24,8 @@ TEXT_MAX = 160
 
 
 def customer_value(who: object, category: object, receives: object, happiness: object, better: object) -> dict:
-    name = clean_label(who, max_len=10**6)
-    if not name:
-        raise StoreError("clientes.who_empty")
-    if len(name) > WHO_MAX:
-        raise StoreError("clientes.who_too_long", max=WHO_MAX)
+    """One relationship; texts kept exactly as typed (a ``TextError`` or ``StoreError`` refuses it)."""
+    name = validate_text(who, WHO_MAX, empty_key="clientes.who_empty", too_long_key="clientes.who_too_long")
     if category not in CATEGORIES:
         raise StoreError("clientes.category_missing")
     rating = validate_rating(happiness)

@@ -20,8 +20,8 @@ from . import feliz
 from .charts import happiness_dumbbell
 from .i18n import Translator
 from .journeys import industry_name, touchpoints
-from .store import Room, Store, StoreError
-from .text import cell_safe, esc
+from .store import NAME_MAX, Room, Store, StoreError
+from .text import cell_safe, esc, is_blank, text_key
 
 BUNDLE_FORMAT = "clientelitis-results"
 BUNDLE_VERSION = 1
@@ -98,8 +98,10 @@ def _safe(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(df: pd.DataFrame) -> bytes:
-    """CSV in UTF-8 with a byte-order mark (so spreadsheet programs read accents right)."""
-    return _safe(df).to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a byte-order mark (so spreadsheet programs read accents right) and CRLF line ends
+    (RFC 4180): the writer then quotes every cell holding a CR, which would otherwise start a new row (and a
+    row starting with ``=`` is a formula again)."""
+    return _safe(df).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
@@ -184,14 +186,17 @@ def import_bundle(store: Store, room: Room, data: dict[str, Any]) -> tuple[int, 
     """Merge a results file into ``room``: participants are added (a name already taken there gets the
     source room's code appended), answers are copied. Returns (participants, answers) imported."""
     source = html.unescape(str(data.get("room", {}).get("code", "")))[:8] or "import"
-    existing = {n.casefold() for n in store.participants(room.id)["name"]}
+    existing = {text_key(n) for n in store.participants(room.id)["name"]}
     mapping = {}
     for person in data["participants"]:
-        name = str(person.get("name", "")).strip() or "?"
-        if name.casefold() in existing:
-            name = f"{name} ({source})"
-        joined, _token = store.join(room, name, str(person.get("team", "")) or "-")
-        existing.add(joined.name.casefold())
+        name = str(person.get("name", ""))  # names travel exactly as they were typed
+        name = "?" if is_blank(name) else name
+        if text_key(name) in existing:
+            suffix = f" ({source})"
+            name = name[: NAME_MAX - len(suffix)] + suffix
+        team = str(person.get("team", ""))
+        joined, _token = store.join(room, name, "-" if is_blank(team) else team)
+        existing.add(text_key(joined.name))
         mapping[person.get("ref")] = joined
     count = 0
     to_hide = set()

@@ -59,8 +59,8 @@ IDEA_MAX = 280
 
 
 def idea(text: object) -> dict:
-    """The stored form of a participant's idea (raises ``TextError`` when empty or too long)."""
-    return {"text": validate_text(text, IDEA_MAX)}
+    """The stored form of a participant's idea, exactly as typed (a ``TextError`` refuses it: see ``text``)."""
+    return {"text": validate_text(text, IDEA_MAX, multiline=True)}
 
 
 def ideas(responses: pd.DataFrame, include_hidden: bool = True) -> pd.DataFrame:

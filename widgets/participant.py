@@ -14,7 +14,7 @@ from .phases import clock, open_phase, remaining
 from .page import Page
 from .ratelimit import CodeGuard
 from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
-from .text import esc
+from .text import esc, shown_code
 from .ui import Notice, card, html
 
 HEARTBEAT_SECONDS = 20
@@ -66,7 +66,7 @@ class JoinForm(W.VBox):
         if not self.code.value.strip():
             return self.notice.show("error", self.tr("join.code_empty"))
         if code is None:
-            return self.notice.show("error", self.tr("join.code_malformed"))
+            return self.notice.show("error", self.tr("join.code_malformed", code=shown_code(self.code.value)))
         try:
             room = self.guard.lookup(code)
         except StoreError as exc:

@@ -21,13 +21,15 @@ from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import config
-from .text import clean_label
+from .text import TextError, text_key, validate_text
 
 SCHEMA_VERSION = 4
 
 #: Room codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read off a projector.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
+ROOM_NAME_MAX = 80
+NAME_MAX = 40  # a participant's name, and a team's
 
 metadata = sa.MetaData()
 
@@ -126,6 +128,19 @@ class StoreError(Exception):
         super().__init__(key)
         self.key = key
         self.kwargs = kwargs
+
+
+class StoreTextError(StoreError, TextError):
+    """Text the store refuses (a room's or a participant's name): a :class:`StoreError` for the store's
+    callers, and a :class:`widgets.text.TextError` like every other refused text."""
+
+
+def _checked(raw: object, max_len: int, empty_key: str, too_long_key: str) -> str:
+    """``raw`` exactly as typed (never trimmed or cut), or a :class:`StoreTextError`."""
+    try:
+        return validate_text(raw, max_len, empty_key=empty_key, too_long_key=too_long_key)
+    except TextError as exc:
+        raise StoreTextError(exc.key, **exc.kwargs) from None
 
 
 @dataclass(frozen=True)
@@ -326,9 +341,7 @@ class Store:
         state: dict | None = None,
     ) -> tuple[Room, str]:
         """Create a room; returns it and the facilitator key (shown once, stored only hashed)."""
-        name = clean_label(name, max_len=80)
-        if not name:
-            raise StoreError("room.name_empty")
+        name = _checked(name, ROOM_NAME_MAX, "room.name_empty", "room.name_too_long")
         key = new_secret()
         for _ in range(20):
             code = new_room_code()
@@ -485,12 +498,9 @@ class Store:
             raise StoreError("join.unknown_room")
         if not current.is_open:
             raise StoreError("join.room_closed", room=current.name)
-        name = clean_label(name, max_len=40)
-        team = clean_label(team, max_len=40)
-        if not name:
-            raise StoreError("join.name_empty")
-        if not team:
-            raise StoreError("join.team_empty")
+        # stored exactly as typed; the same name twice and the same team are found by ``text_key``
+        name = _checked(name, NAME_MAX, "join.name_empty", "join.name_too_long")
+        team = _checked(team, NAME_MAX, "join.team_empty", "join.team_too_long")
         token = new_secret()
         now = time.time()
 
@@ -499,13 +509,13 @@ class Store:
             existing = conn.execute(
                 sa.select(participants.c.team).where(participants.c.room_id == room.id).distinct()
             ).scalars()
-            spelled = next((t for t in existing if t.casefold() == team.casefold()), team)
+            spelled = next((t for t in existing if text_key(t) == text_key(team)), team)
             pid = conn.execute(
                 participants.insert().values(
                     room_id=room.id,
                     token_hash=hash_secret(token),
                     name=name,
-                    name_key=name.casefold(),
+                    name_key=text_key(name),
                     team=spelled,
                     joined_at=now,
                     last_seen=now,

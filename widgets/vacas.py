@@ -23,7 +23,7 @@ from . import config
 from .feliz import validate_rating
 from .i18n import Translator
 from .store import StoreError
-from .text import clean_label, validate_text
+from .text import validate_text
 
 EXERCISE = "vacas"
 COW_PREFIX = "cow:"
@@ -37,20 +37,15 @@ DECISIONS = ("exterminate", "rewrite", "keep")
 NAME_MAX = 80
 RULE_MAX = 280
 ACTION_MAX = 200
+OWNER_MAX = 80
 DEFAULT_BUDGET = 5
 
 
 # -- posting a cow -------------------------------------------------------------------------------------
 def cow_value(name: object, rule: object, kind: object, who: object, how: object, freq: object) -> dict:
-    """Validate a sacred cow; every refusal names a catalog message."""
-    clean = clean_label(name, max_len=10**6)
-    if not clean:
-        raise StoreError("vacas.name_empty")
-    if len(clean) > NAME_MAX:
-        raise StoreError("vacas.name_too_long", length=len(clean), max=NAME_MAX)
-    rule_text = clean_label(rule, max_len=10**6)
-    if len(rule_text) > RULE_MAX:
-        raise StoreError("vacas.rule_too_long", length=len(rule_text), max=RULE_MAX)
+    """Validate a sacred cow; every refusal names a catalog message. Texts are kept exactly as typed."""
+    clean = validate_text(name, NAME_MAX, empty_key="vacas.name_empty", too_long_key="vacas.name_too_long")
+    rule_text = validate_text(rule, RULE_MAX, multiline=True, required=False, too_long_key="vacas.rule_too_long")
     if kind not in KINDS:
         raise StoreError("vacas.kind_missing")
     if who not in WHO:
@@ -228,18 +223,12 @@ def verdict_value(decision: object, reason: object, owner: object, step: object,
     """A decision on a cow; for cows not kept, an action with owner, first step and a due date not in the past."""
     if decision not in DECISIONS:
         raise StoreError("vacas.decision_missing")
-    reason_text = validate_text(reason, ACTION_MAX) if decision == "keep" else clean_label(reason, ACTION_MAX)
+    reason_text = validate_text(reason, ACTION_MAX, required=decision == "keep")  # keeping a cow needs a reason
     out = {"decision": decision, "reason": reason_text, "owner": "", "step": "", "due": ""}
     if decision == "keep":
         return out
-    owner_text = clean_label(owner, max_len=10**6)
-    step_text = clean_label(step, max_len=10**6)
-    if not owner_text:
-        raise StoreError("vacas.owner_missing")
-    if not step_text:
-        raise StoreError("vacas.step_missing")
-    if len(owner_text) > 80 or len(step_text) > ACTION_MAX:
-        raise StoreError("vacas.action_too_long", max=ACTION_MAX)
+    owner_text = validate_text(owner, OWNER_MAX, empty_key="vacas.owner_missing", too_long_key="vacas.action_too_long")
+    step_text = validate_text(step, ACTION_MAX, empty_key="vacas.step_missing", too_long_key="vacas.action_too_long")
     if not isinstance(due, dt.date):
         raise StoreError("vacas.due_missing")
     if due < (today or dt.date.today()):

@@ -17,7 +17,7 @@ import pandas as pd
 from .feliz import SCALE, validate_rating
 from .journeys import Touchpoint
 from .store import StoreError
-from .text import TextError, clean_label, validate_text
+from .text import TextError, is_blank, text_key, validate_text
 
 EXERCISE = "varita"
 JOURNEY = "journey"
@@ -39,12 +39,9 @@ def journey_from_template(template: list[Touchpoint]) -> list[dict]:
 
 
 def _check_name(journey: list[dict], name: object, skip_id: str | None = None) -> str:
-    clean = clean_label(name, max_len=10**6)
-    if not clean:
-        raise StoreError("varita.tp_empty")
-    if len(clean) > NAME_MAX:
-        raise StoreError("varita.tp_too_long", max=NAME_MAX)
-    if any(tp["name"].casefold() == clean.casefold() and tp["id"] != skip_id for tp in journey):
+    """The touchpoint's name exactly as typed; the same name twice (however spelled) is refused."""
+    clean = validate_text(name, NAME_MAX, empty_key="varita.tp_empty", too_long_key="varita.tp_too_long")
+    if any(text_key(tp["name"]) == text_key(clean) and tp["id"] != skip_id for tp in journey):
         raise StoreError("varita.tp_duplicate", name=clean)
     return clean
 
@@ -78,9 +75,10 @@ def remove_touchpoint(journey: list[dict], tp_id: str) -> list[dict]:
 
 # -- today ---------------------------------------------------------------------------------------------
 def parse_frictions(raw: object) -> list[str]:
-    """One friction per line; empty lines dropped; each at most FRICTION_MAX characters."""
-    lines = [clean_label(line, max_len=10**6) for line in str(raw or "").splitlines()]
-    lines = [line for line in lines if line]
+    """One friction per line, each kept exactly as typed; blank lines separate nothing and are dropped;
+    each at most FRICTION_MAX characters. Control characters are refused (``TextError``)."""
+    text = validate_text(raw, 10**9, multiline=True, required=False)
+    lines = [line for line in text.splitlines() if not is_blank(line)]
     if len(lines) > FRICTIONS_MAX:
         raise TextError("varita.frictions_too_many", max=FRICTIONS_MAX)
     for line in lines:
@@ -111,7 +109,7 @@ class Idea:
 
 def idea_value(tp: str, text: object, delight: object, unique: object, effort: object, predicted: object) -> dict:
     """Validate one magic-wand idea; every rating is required and on the 1-5 scale."""
-    value = {"tp": tp, "text": validate_text(text, IDEA_MAX)}
+    value = {"tp": tp, "text": validate_text(text, IDEA_MAX, multiline=True)}
     for field, raw in (("delight", delight), ("unique", unique), ("effort", effort), ("predicted", predicted)):
         rating = validate_rating(raw)
         if rating is None:
