@@ -42,8 +42,11 @@ def free_port() -> int:
 
 
 class VoilaServer:
-    def __init__(self, var_dir: Path, db_url: str | None = None):
-        self.port = free_port()
+    def __init__(self, var_dir: Path, db_url: str | None = None, *, port: int | None = None,
+                 own_process_group: bool = False):
+        """``port``: a fixed port (a restarted server keeps its links); ``own_process_group``: the server leads
+        its own process group, so a test can ``os.killpg`` it without touching the test run."""
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.var_dir = var_dir
         self.db_url = db_url
@@ -57,6 +60,7 @@ class VoilaServer:
             [sys.executable, "-m", "voila", "workshops", f"--port={self.port}", "--no-browser",
              "--Voila.ip=127.0.0.1"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
+            process_group=0 if own_process_group else None,
         )
         deadline = time.monotonic() + 120
         while True:

@@ -13,6 +13,7 @@ from .live import RoomWatcher
 from .phases import clock, open_phase, remaining
 from .page import Page
 from .ratelimit import CodeGuard
+from .saving import SaveStatus, SavingStore, clear_busy_notices
 from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
 from .text import esc, shown_code
 from .ui import Notice, card, html
@@ -101,7 +102,11 @@ class ParticipantApp(W.VBox):
         self.participant: Participant | None = None
         self.watcher: RoomWatcher | None = None
         self.guard = CodeGuard(store)
-        self.children = [self.bridge, self.header, self.timer, self.notice, self.body]
+        #: Says whether the last answers are stored (busy database, not saved + retry); views write through it.
+        self.save_status = SaveStatus(store, self.tr)
+        self.save_status.after_retry = self.show_stored
+        self.saving = SavingStore(store, self.save_status)
+        self.children = [self.bridge, self.header, self.timer, self.notice, self.body, self.save_status]
         self.start()
 
     def start(self) -> None:
@@ -130,6 +135,7 @@ class ParticipantApp(W.VBox):
         """Show the exercise for a joined participant and start following the room live."""
         self.room, self.participant = room, participant
         self.tr = Translator(room.lang)
+        self.save_status.translate(self.tr)
         self.bridge.query = f"?room={room.code}&me={token}"
         other_tab = self.store.claim_session(participant, self.session_id)
         self.header.value = (
@@ -164,7 +170,7 @@ class ParticipantApp(W.VBox):
     def _view_for(self, exercise_id: str):
         if exercise_id not in self.views:
             self.views[exercise_id] = exercises.get(exercise_id).participant(
-                self.store, self.room, self.participant, self.tr)
+                self.saving, self.room, self.participant, self.tr)
         return self.views[exercise_id]
 
     def show_phase(self, room: Room) -> None:
@@ -225,6 +231,14 @@ class ParticipantApp(W.VBox):
             self.notice.clear()
         for view in self.views.values():
             view.set_enabled(True)
+
+    def show_stored(self) -> None:
+        """After writes that had failed are saved by a retry: show what is stored, drop stale errors."""
+        for view in self.views.values():
+            reload = getattr(view, "load", None) or getattr(view, "refresh", None)
+            if reload:
+                reload()
+            clear_busy_notices(view, self.tr)
 
     def heartbeat(self) -> None:
         self.store.touch(self.participant.id, self.session_id)

@@ -232,16 +232,16 @@ def _insert_for(conn: sa.Connection):
     return insert
 
 
-def _make_engine(url: str) -> sa.Engine:
+def _make_engine(url: str, busy_timeout: float = 30.0) -> sa.Engine:
     if url.startswith("sqlite"):
-        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised through every test
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
@@ -260,12 +260,16 @@ def _make_engine(url: str) -> sa.Engine:
 class Store:
     """All persistence for rooms, participants and responses."""
 
-    def __init__(self, url: str | None = None, *, retries: int = 5):
+    def __init__(self, url: str | None = None, *, retries: int = 8, busy_timeout: float = 5.0):
+        """``busy_timeout``: seconds SQLite waits for another writer before a write attempt fails; a failed
+        attempt is retried ``retries`` times (calling ``on_retry``), so a participant hears of a locked
+        database after seconds, and an answer is refused only after about a minute of retries."""
         self.url = url or config.database_url()
-        self.engine = _make_engine(self.url)
+        self.engine = _make_engine(self.url, busy_timeout)
         self._writer = self.engine.execution_options(clientelitis_write=True)
         self.retries = retries
-        #: Called with the attempt number when a write waits for a locked database.
+        #: Called with the attempt number when a write waits for a locked database (the participant's page
+        #: shows it: ``saving.SaveStatus``).
         self.on_retry: Callable[[int], None] | None = None
         self._migrate()
 

@@ -35,6 +35,7 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-notice-ok { background: #e9f7f2; border-left: 6px solid var(--cl-green); }
 .cl-notice-error { background: #fdf0e8; border-left: 6px solid var(--cl-verm); font-weight: 600; }
 .cl-notice-empty { display: none; }
+.cl-save-status { gap: 8px; align-items: center; flex-wrap: wrap; }
 .cl-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 3.2rem; letter-spacing: .18em;
            font-weight: 800; }
 .cl-secret { font-family: ui-monospace, monospace; word-break: break-all; background:#fff8e1; padding:6px; }
