@@ -319,3 +319,22 @@ def test_migration_from_version_3_keeps_every_row(tmp_path):
     s.record_code_failure("page-x", 1000.0, keep=600)
     assert s.code_failures(0, "page-x") == [1000.0]
     s.dispose()
+
+
+def test_opening_an_up_to_date_database_needs_no_write_lock(tmp_path):
+    """100 pages starting at once must not queue on SQLite's single writer just to check the schema."""
+    import sqlite3
+
+    from widgets.store import SCHEMA_VERSION, Store
+
+    path = tmp_path / "busy.sqlite3"
+    Store(f"sqlite:///{path}").dispose()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    try:
+        s = Store(f"sqlite:///{path}", busy_timeout=0.05, retries=0)
+        assert s.schema_version() == SCHEMA_VERSION
+        s.dispose()
+    finally:
+        holder.rollback()
+        holder.close()

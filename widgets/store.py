@@ -274,20 +274,35 @@ class Store:
         self._migrate()
 
     # -- schema -------------------------------------------------------------------------------------
+    def _current(self) -> bool:
+        """Is the schema already at this version? (A read: many pages starting at once need no lock.)"""
+        try:
+            with self.engine.connect() as conn:
+                found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        except sa.exc.DBAPIError:  # no tables yet
+            return False
+        if found is None or int(found) != SCHEMA_VERSION:
+            return False
+        return set(metadata.tables) <= set(sa.inspect(self.engine).get_table_names())
+
     def _migrate(self) -> None:
-        with self._write() as conn:
-            metadata.create_all(conn, checkfirst=True)
-            found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
-            if found is None:
-                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                return
-            version = int(found)
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](conn)
-                version += 1
-                conn.execute(
-                    meta.update().where(meta.c.key == "schema_version").values(value=str(version))
-                )
+        if self._current():
+            return
+        self._retrying(self._migrate_tx)
+
+    def _migrate_tx(self, conn) -> None:
+        metadata.create_all(conn, checkfirst=True)
+        found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar()
+        if found is None:
+            conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
+            return
+        version = int(found)
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](conn)
+            version += 1
+            conn.execute(
+                meta.update().where(meta.c.key == "schema_version").values(value=str(version))
+            )
 
     def schema_version(self) -> int:
         with self.engine.connect() as conn:
