@@ -290,7 +290,6 @@ def time_to_interactive(server: Server, apps: dict[str, tuple[str, str]], rounds
                     page.locator(selector).first.wait_for(state="visible", timeout=60_000)
                     elapsed = time.perf_counter() - t0
                 except Exception:  # counted as a failure, shown in the table
-                    page.screenshot(path=str(server.var / f"tti-fail-{len(results[name])}.png"))
                     elapsed = float("nan")
                 page.close(run_before_unload=True)
                 if round_:
@@ -473,6 +472,7 @@ def bench_voila(args) -> list[tuple[str, str, str, str]]:
             else:
                 _get(url, args.timeout)  # one warm-up page (imports cached on disk), not counted
             results[label] = storm(server, url, n, args.timeout)
+            print(f"join storm {label}: {results[label]}", flush=True)
             if label == "ours":
                 uss_pages = _uss_mb(server.kernels())
                 rows += _after_storm(server, store, room, key, args, uss_pages)
@@ -494,7 +494,7 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
     tokens = iter(people)
 
     def me(notebook: str) -> tuple[str, str]:
-        return server.url(notebook, f"room={room.code}&me={next(tokens)}"), ":is(.widget-button, .widget-text input):visible"
+        return server.url(notebook, f"room={room.code}&me={next(tokens)}"), ".cl-app .widget-html:visible"
 
     time.sleep(15)  # let the pool refill after the storm
     apps = {
