@@ -47,16 +47,17 @@ class Revealable:
 
         def walk(box: W.Box) -> None:
             children = list(box.children)
+            changed = False
             for i, child in enumerate(children):
                 if isinstance(child, go.FigureWidget):
                     fresh = go.FigureWidget(child.to_dict())
                     fresh._clientelitis_shown = getattr(child, "_clientelitis_shown", None)
-                    renewed[id(child)] = fresh
-                    children[i] = fresh
+                    renewed[id(child)] = children[i] = fresh
                     child.close()
+                    changed = True
                 elif isinstance(child, W.Box):
                     walk(child)
-            if renewed:
+            if changed:  # only the boxes that held a chart get new children
                 box.children = children
 
         walk(self.results)
