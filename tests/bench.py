@@ -187,6 +187,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = var / "voila.log"
         env = dict(os.environ, CLIENTELITIS_VAR=str(var), **(extra_env or {}))
+        # Kernels run in workshops/: make them import this checkout's widgets, whatever the venv points at.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
         cwd = ROOT if label == "ours" else Path(tempfile.mkdtemp(prefix="bench-stock-"))
         cmd = [sys.executable, "-m", "voila", str(ROOT / "workshops"), f"--port={self.port}", "--no-browser",
                "--Voila.ip=127.0.0.1"]
@@ -453,21 +455,18 @@ def bench_voila(args) -> list[tuple[str, str, str, str]]:
         var = Path(tempfile.mkdtemp(prefix=f"bench-{label}-"))
         db_url = f"sqlite:///{var / 'clientelitis.sqlite3'}"
         store = Store(db_url)
-        room, key = seed_demo(store, participants=8)
-        store.update_room_state(room.id)  # (no-op write: the room is in use now)
-        with store.engine.begin() as conn:  # the facilitator said: about n people
-            from widgets.store import rooms
-
-            conn.execute(rooms.update().where(rooms.c.id == room.id).values(expected_size=n))
+        room, key = seed_demo(store, participants=8)  # a room in progress, for the later steps
+        # The room people are about to join: the facilitator created it saying "about n people".
+        arriving, _ = store.create_room("Llegada", "hotel", "es", expected_size=n)
         server = Server(label, var)
         try:
-            url = server.url("00_bienvenida.ipynb", f"room={room.code}")
+            url = server.url("00_bienvenida.ipynb", f"room={arriving.code}")
             if label == "ours":
                 from widgets.pool import plan_pool
 
                 planned = plan_pool(store.pool_demand(since=0), 2, 10**6)
                 fill_s = server.wait_for_pool("00_bienvenida.ipynb", planned, limit=600)
-                rows.append(("join storm", f"ours: pool planned from the room (expected {n}, 8 in): ready pages",
+                rows.append(("join storm", f"ours: pool planned from the rooms ({n} expected, none in yet): ready pages",
                              f"{planned}", ""))
                 rows.append(("join storm", "ours: time to fill the pool after start (s)", f"{fill_s:.0f}", ""))
                 time.sleep(3)
@@ -512,10 +511,12 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
         }
 
     tti = time_to_interactive(server, apps, rounds=args.rounds, gap=5)
+    print(f"time to interactive (median s, failures): {tti}", flush=True)
     for name, (value, failed) in tti.items():
         rows.append(("interactive", f"{name}: median time to interactive (s)",
                      f"{value:.2f}" + (f" ({failed} not in 60 s)" if failed else ""), "< 1.5"))
     live = live_latency(server, f"sqlite:///{server.var / 'clientelitis.sqlite3'}", args.live, args.markers)
+    print(f"live latency: {live}", flush=True)
     rows.append(("live", f"{live['people']} simulated participants ({live['writes']} answers): answer on the "
                  "console, p50 / p95 (s)", f"{live['p50_s']:.2f} / {live['p95_s']:.2f}", "p95 < 1"))
     uss_now = _uss_mb(server.kernels())
@@ -527,7 +528,9 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
                  f"{statistics.median(uss_now + uss_pages):.0f} / {per_kernel:.0f}", "< 120"))
     fit = (server_mb + 101 * per_kernel) / 1024
     rows.append(("memory", "server + facilitator + 100 participants at the max USS (GB)", f"{fit:.1f}", "< 24"))
+    print(f"memory: {rows[-2:]}", flush=True)
     lifetime = closed_page_lifetime(server, server.url("00_bienvenida.ipynb", f"room={room.code}"))
+    print(f"closed page kernel gone after {lifetime:.0f} s", flush=True)
     rows.append(("memory", "kernel of a page closed without notice: gone after (s)", f"{lifetime:.0f}", "< 120"))
     return rows
 

@@ -53,6 +53,8 @@ class VoilaServer:
         self.log_path = var_dir / "voila.log"
         env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir))
         env.setdefault("CLIENTELITIS_POOL_MAX", "3")  # a test server keeps a few ready pages, not a room's worth
+        # Kernels run in workshops/: make them import this checkout's widgets, whatever the venv points at.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
         if db_url:
             env["CLIENTELITIS_DB_URL"] = db_url
         self._log = open(self.log_path, "w")

@@ -63,3 +63,20 @@ def test_every_notebook_is_committed_clean():
         for cell in nb["cells"]:
             if cell["cell_type"] == "code":
                 assert cell["outputs"] == [] and cell["execution_count"] is None, name
+
+
+@pytest.mark.app
+def test_the_shared_plotly_bundle_is_served_and_nothing_else_is(voila_server):
+    import urllib.error
+
+    from widgets import chartwidget
+
+    assert chartwidget.publish_bundle()
+    with urllib.request.urlopen(voila_server.base + "/voila/files/" + chartwidget.BUNDLE_NAME, timeout=60) as resp:
+        assert resp.status == 200
+        assert "javascript" in resp.headers["Content-Type"]
+        assert resp.read() == chartwidget._SOURCE.read_bytes()
+    for path in ("00_bienvenida.ipynb", "../widgets/charts.py", "static/other.js", "../pyproject.toml"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(voila_server.base + "/voila/files/" + path, timeout=60)
+        assert refused.value.code in (403, 404), path

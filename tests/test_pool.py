@@ -26,6 +26,29 @@ def test_plan_pool_never_goes_over_the_cap_nor_negative():
     assert pool.plan_pool([(0, 0), (-5, 3)], minimum=3, maximum=25) == 3
 
 
+def test_refills_stay_calm_while_pages_are_handed_out():
+    kw = dict(calm=1, burst=2, quiet=1.5)
+    assert not pool.may_warm(0, 0, since_handout=0.2, **kw)  # a storm is being served: wait
+    assert pool.may_warm(0, 0, since_handout=1.5, **kw)
+    assert not pool.may_warm(1, 0, since_handout=60, **kw)  # one at a time per two cores
+
+
+def test_refills_hurry_when_someone_already_waits_for_a_kernel():
+    kw = dict(calm=1, burst=2, quiet=1.5)
+    assert pool.may_warm(0, 3, since_handout=0.0, **kw)  # no quiet period for people who wait
+    assert pool.may_warm(1, 3, since_handout=0.0, **kw)  # one per core
+    assert not pool.may_warm(2, 3, since_handout=0.0, **kw)
+
+
+def test_the_kernel_someone_waits_for_warms_first():
+    queue = [(1, "01_sale_mas_feliz.ipynb"), (2, pool.ENTRY_NOTEBOOK), (3, "facilitador.ipynb"),
+             (4, "facilitador.ipynb")]
+    assert pool.next_turn(queue, {}) == (2, pool.ENTRY_NOTEBOOK)  # the entry page first
+    assert pool.next_turn(queue[:1] + queue[2:], {}) == (1, "01_sale_mas_feliz.ipynb")  # then by arrival
+    waiting = {"facilitador.ipynb": 1, pool.ENTRY_NOTEBOOK: 0}
+    assert pool.next_turn(queue, waiting) == (3, "facilitador.ipynb")  # a person waits: it jumps the queue
+
+
 def test_memory_cap_uses_half_the_free_memory():
     gib = 2**30
     assert pool.memory_cap(24 * gib, kernel_mb=150) == 81

@@ -20,7 +20,9 @@ def _warm() -> None:
     from .i18n import Translator
 
     go.Figure(go.Scatter(x=[1], y=[1]), layout={"title": {"text": "."}}).to_dict()  # loads the validators
-    _ = go.FigureWidget  # the widget class (anywidget) imported
+    from .chartwidget import Chart  # the widget class imported, plotly.js published for the browser
+
+    _ = Chart
     for lang in ("es", "en"):
         Translator(lang)("lang.es")
 

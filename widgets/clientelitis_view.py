@@ -8,10 +8,10 @@ from urllib.parse import parse_qs, urlparse
 
 import ipywidgets as W
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import clientelitis as C
 from . import feliz
+from .chartwidget import Chart
 from .charts import copy_figure, plan_timeline, skills_radar, waves_chart
 from .feliz import RatingError
 from .i18n import Translator
@@ -55,7 +55,7 @@ class ClientelitisParticipant(W.VBox):
         self.skills = {s: _scale(tr(f"clientelitis.skill.{s}")) for s in C.SKILLS}
         for w in self.skills.values():
             w.observe(lambda _c: self._save_skills(), "value")
-        self.radar = go.FigureWidget(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
         self.box_skills = card(html(f"<h2>{esc(tr('clientelitis.step.skills'))}</h2><p>{esc(tr('clientelitis.skills_intro'))}</p>"),
                                *self.skills.values(), self.radar)
         # plan
@@ -68,7 +68,7 @@ class ClientelitisParticipant(W.VBox):
         self.add_event.on_click(lambda _b: self.submit_event())
         self.events = W.VBox()
         self.warnings = html("")
-        self.timeline = go.FigureWidget(plan_timeline([], self.today, tr))
+        self.timeline = Chart(plan_timeline([], self.today, tr))
         self.box_plan = card(html(f"<h2>{esc(tr('clientelitis.step.plan'))}</h2><p>{esc(tr('clientelitis.plan_intro'))}</p>"),
                              self.month, self.event_title, self.everyone, self.audience, self.add_event, self.warnings,
                              self.timeline, self.events)
@@ -246,7 +246,7 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         self.store, self.room, self.tr = store, room, tr
         self.today = today or dt.date.today()
         self.status = html("", "cl-people")
-        self.radar = go.FigureWidget(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
         self.plans = html("")
         self.hiring = html("")
         self.previous = W.Text(description=tr("clientelitis.previous"), placeholder=tr("clientelitis.previous_placeholder"),
@@ -254,7 +254,7 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         self.link_button = W.Button(description=tr("clientelitis.link_wave"), icon="link")
         self.link_button.on_click(lambda _b: self.link_previous())
         self.notice = Notice()
-        self.waves = go.FigureWidget(waves_chart([], tr))
+        self.waves = Chart(waves_chart([], tr))
         self.wave_box = W.VBox([html(f"<h3>{esc(tr('clientelitis.waves_title'))}</h3><p class='cl-tp-hint'>"
                                      f"{esc(tr('clientelitis.waves_intro'))}</p>"),
                                 W.HBox([self.previous, self.link_button], layout=W.Layout(flex_flow="row wrap")),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import clientes
+from .chartwidget import Chart
 from .charts import category_happiness, copy_figure, internal_external, value_chain
 from .feliz import FACES, SCALE, RatingError
 from .i18n import Translator
@@ -44,7 +44,7 @@ class ClientesParticipant(W.VBox):
         self.add = W.Button(description=tr("clientes.add"), icon="plus", button_style="primary")
         self.add.on_click(lambda _b: self.submit())
         self.mine = W.VBox()
-        self.chain = go.FigureWidget(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), participant.name, tr))
+        self.chain = Chart(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), participant.name, tr))
         self.children = [
             html(f"<h2>🤝 {esc(tr('clientes.title'))}</h2><p>{esc(tr('clientes.intro'))}</p>"),
             card(html(f"<p class='cl-tp-hint'>{esc(tr('clientes.hint'))}</p>"), self.who, self.category, self.receives,
@@ -109,8 +109,8 @@ class ClientesFacilitator(Revealable, W.VBox):
         self.store, self.room, self.tr = store, room, tr
         self.status = html("", "cl-people")
         empty = clientes.relationships(pd.DataFrame(columns=["item"]))
-        self.bars = go.FigureWidget(category_happiness(clientes.by_category(empty, 0), tr))
-        self.donut = go.FigureWidget(internal_external(empty, tr))
+        self.bars = Chart(category_happiness(clientes.by_category(empty, 0), tr))
+        self.donut = Chart(internal_external(empty, tr))
         self.forgotten = html("", "cl-people")
         self.least = html("")
         self.wall = self.moderated_wall = Wall(tr, self.hide, tr("clientes.wall_title"))

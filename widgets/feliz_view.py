@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 from . import feliz
+from .chartwidget import Chart
 from .charts import copy_figure, happiness_dumbbell
 from .i18n import Translator
 from .journeys import touchpoints
@@ -55,7 +55,7 @@ class FelizParticipant(W.VBox):
             row.add_class("cl-row")
             rows.append(row)
         saved = self._own()  # one query for the chart and the answers to restore
-        self.figure = go.FigureWidget(self._figure(saved))
+        self.figure = Chart(self._figure(saved))
         self.idea_text = W.Textarea(placeholder=tr("feliz.idea_placeholder"),
                                     layout=W.Layout(width="100%", max_width="640px", height="90px"))
         self.idea_button = W.Button(description=tr("feliz.idea_send"), icon="paper-plane", button_style="primary")
@@ -151,7 +151,7 @@ class FelizFacilitator(Revealable, W.VBox):
         self.status = html("", "cl-people")
         self.who = html("", "cl-who")
         self.alerts = html("")
-        self.figure = go.FigureWidget(self._figure())
+        self.figure = Chart(self._figure())
         self.wall = self.moderated_wall = Wall(tr, self.hide, tr("feliz.wall_title"))
         self.gate(tr, W.VBox([self.figure, self.alerts]))
         self.children = [

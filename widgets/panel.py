@@ -6,6 +6,7 @@ from __future__ import annotations
 import ipywidgets as W
 import plotly.graph_objects as go
 
+from .chartwidget import Chart
 from .i18n import Translator
 from .text import esc
 from .ui import html
@@ -50,7 +51,7 @@ class Revealable:
             changed = False
             for i, child in enumerate(children):
                 if isinstance(child, go.FigureWidget):
-                    fresh = go.FigureWidget(child.to_dict())
+                    fresh = Chart(child.to_dict())
                     fresh._clientelitis_shown = getattr(child, "_clientelitis_shown", None)
                     renewed[id(child)] = children[i] = fresh
                     child.close()

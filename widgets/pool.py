@@ -7,7 +7,9 @@ page's imports and wait (``voila.utils.wait_for_request``) for a request to hand
 This kernel manager sizes that pool from the database: for every open room that is in use, the people it
 still expects (``expected_size`` set when the room is created, minus those who already joined), plus a
 margin for reloads, capped by memory. It also keeps the refill from starving the people already in: one
-kernel warms at a time (per two cores) and only once no page has been handed out for a moment.
+kernel warms at a time (per two cores) and only once no page has been handed out for a moment. When more
+people arrive than expected and a request already waits for a kernel, that calm gives way: kernels warm
+at once, one per core, so the wait is as short as the machine allows.
 
 Enabled by ``voila.json`` (``preheat_kernel`` + ``multi_kernel_manager_class``). Settings, all optional:
 ``CLIENTELITIS_POOL_MIN`` (ready pages kept for the welcome page when no room is expected, default 2),
@@ -18,6 +20,7 @@ Enabled by ``voila.json`` (``preheat_kernel`` + ``multi_kernel_manager_class``).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import math
 import os
 import time
@@ -33,6 +36,26 @@ ENTRY_NOTEBOOK = "00_bienvenida.ipynb"
 IN_USE_SECONDS = 12 * 3600
 #: Memory planned per waiting kernel (measured USS is lower; see docs/bench-results.md).
 KERNEL_MB = 150
+
+
+def may_warm(active: int, waiting_requests: int, since_handout: float, *, calm: int, burst: int,
+             quiet: float) -> bool:
+    """May one more kernel start warming now?
+
+    ``active`` kernels are warming; ``waiting_requests`` pages wait for a kernel because the pool ran out;
+    ``since_handout`` seconds passed since a page was last handed out. Calm refills (``calm`` at a time)
+    wait ``quiet`` seconds after a handout so pages being served get the CPU; when a person already
+    waits, up to ``burst`` warm at once without waiting.
+    """
+    if waiting_requests > 0:
+        return active < burst
+    return active < calm and since_handout >= quiet
+
+
+def next_turn(queue: list[tuple[int, str]], waiting: dict[str, int]) -> tuple[int, str]:
+    """Which queued kernel ``(arrival, notebook)`` warms next: one a person already waits for, then the
+    entry page's (everyone opens it first), then by arrival."""
+    return min(queue, key=lambda t: (not waiting.get(t[1]), t[1] != ENTRY_NOTEBOOK, t[0]))
 
 
 def _env_int(name: str, default: int) -> int:
@@ -78,11 +101,14 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
             available = 4 * 2**30
         self.pool_max = _env_int("CLIENTELITIS_POOL_MAX", memory_cap(available))
         self.warm_at_once = max(1, (os.cpu_count() or 2) // 2)
+        self.burst_at_once = max(2, os.cpu_count() or 2)
         self.quiet_seconds = 1.5
         self.last_handout = 0.0
         self.planned = self.pool_min
-        self._warming: asyncio.Semaphore | None = None
-        self._entry_waiting = 0
+        self._warming_now = 0
+        self._waiting: dict[str, int] = {}  # notebook -> pages waiting for one of its kernels
+        self._queue: list[tuple[int, str]] = []  # kernels waiting to warm: (arrival, notebook)
+        self._arrivals = itertools.count()
         self._store = None
         if not hasattr(self, "_initialize"):  # preheating is off: nothing to plan
             return
@@ -146,30 +172,33 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
     # -- gentle refills ---------------------------------------------------------------------------------
     async def _counted_rendered(self, notebook_name: str, *args, **kwargs):
         self.last_handout = time.monotonic()
-        return await self._voila_rendered(notebook_name, *args, **kwargs)
+        pool = self._pools.get(notebook_name, [])
+        short = int(bool(pool) and not pool[0].done())  # this person will wait for a kernel still warming
+        self._waiting[notebook_name] = self._waiting.get(notebook_name, 0) + short
+        try:
+            return await self._voila_rendered(notebook_name, *args, **kwargs)
+        finally:
+            self._waiting[notebook_name] -= short
+
 
     async def _gentle_initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
         if kernel_id is not None:  # a restart: do it now
             return await self._voila_initialize(notebook_path, kernel_id, **kwargs)
-        if self._warming is None:
-            self._warming = asyncio.Semaphore(self.warm_at_once)
-        entry = notebook_path == ENTRY_NOTEBOOK
-        self._entry_waiting += entry
+        turn = (next(self._arrivals), notebook_path)
+        self._queue.append(turn)
         try:
-            # The page everyone opens first warms before the others.
-            while not entry and self._entry_waiting:
-                await asyncio.sleep(0.25)
-            await self._warming.acquire()
+            while not (next_turn(self._queue, self._waiting) == turn and may_warm(
+                    self._warming_now, sum(self._waiting.values()), time.monotonic() - self.last_handout,
+                    calm=self.warm_at_once, burst=self.burst_at_once, quiet=self.quiet_seconds)):
+                await asyncio.sleep(0.1)
         finally:
-            self._entry_waiting -= entry
+            self._queue.remove(turn)
+        self._warming_now += 1
         try:
-            # Let a join storm finish first: pages being handed out need the CPU more than the pool does.
-            while time.monotonic() - self.last_handout < self.quiet_seconds:
-                await asyncio.sleep(0.25)
             result = await self._voila_initialize(notebook_path, None, **kwargs)
             await self._until_waiting(result)
         finally:
-            self._warming.release()
+            self._warming_now -= 1
         return result
 
     async def _until_waiting(self, result: dict, limit: float = 120) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 
 import ipywidgets as W
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import vacas
+from .chartwidget import Chart
 from .charts import copy_figure, cow_leaderboard, cow_matrix, who_donut
 from .feliz import RatingError
 from .i18n import Translator
@@ -245,9 +245,9 @@ class VacasFacilitator(Revealable, W.VBox):
         self.wall = W.VBox()
         self.wall.add_class("cl-cow-wall")
         empty = vacas.board([], {}, pd.DataFrame(columns=["participant_id", "item", "value"]))
-        self.leaderboard = go.FigureWidget(cow_leaderboard(empty, tr))
-        self.matrix = go.FigureWidget(cow_matrix(empty, tr, in_zone=vacas.exterminate_zone))
-        self.donut = go.FigureWidget(who_donut(empty, tr))
+        self.leaderboard = Chart(cow_leaderboard(empty, tr))
+        self.matrix = Chart(cow_matrix(empty, tr, in_zone=vacas.exterminate_zone))
+        self.donut = Chart(who_donut(empty, tr))
         self.share = html("", "cl-people")
         self.gate(tr, W.VBox([self.leaderboard, self.matrix, self.share, self.donut]))
         # verdicts

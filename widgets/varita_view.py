@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 import pandas as pd
-import plotly.graph_objects as go
 
 from . import varita
+from .chartwidget import Chart
 from .charts import copy_figure, emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
 from .feliz import FACES, SCALE, RatingError
 from .i18n import Translator
@@ -66,7 +66,7 @@ class VaritaParticipant(W.VBox):
         # step 2: today
         self.today_rows = W.VBox()
         self.today_widgets: dict[str, tuple] = {}
-        self.curve = go.FigureWidget(emotion_curve(varita.design([], pd.DataFrame(columns=["team", "item", "value"])), tr))
+        self.curve = Chart(emotion_curve(varita.design([], pd.DataFrame(columns=["team", "item", "value"])), tr))
         self.box_today = card(html(f"<h2>{esc(tr('varita.step.today'))}</h2><p>{esc(tr('varita.today_intro'))}</p>"),
                               self.today_rows, self.curve)
         # step 3: magic wand
@@ -89,11 +89,11 @@ class VaritaParticipant(W.VBox):
                              self.budget_label, self.vote_rows)
         # step 5: result
         self.result_table = html("")
-        self.fans = go.FigureWidget(fans_gauge(None, None, tr))
-        self.result_curve = go.FigureWidget(self.curve)
+        self.fans = Chart(fans_gauge(None, None, tr))
+        self.result_curve = Chart(self.curve)
         empty = varita.design([], pd.DataFrame(columns=["team", "item", "value"]))
-        self.gain = go.FigureWidget(gain_dumbbell(empty, tr))
-        self.matrix = go.FigureWidget(ideas_matrix([], {}, tr, quick_win=varita.quick_win))
+        self.gain = Chart(gain_dumbbell(empty, tr))
+        self.matrix = Chart(ideas_matrix([], {}, tr, quick_win=varita.quick_win))
         self.download = html("")
         self.download_button = W.Button(description=tr("varita.download"), icon="download")
         self.download_button.on_click(lambda _b: self.prepare_download())
@@ -365,9 +365,9 @@ class VaritaFacilitator(Revealable, W.VBox):
         self.progress = html("")
         self.top = html("")
         empty = varita.design([], pd.DataFrame(columns=["team", "item", "value"]))
-        self.curve = go.FigureWidget(emotion_curve(empty, tr))
-        self.gain = go.FigureWidget(gain_dumbbell(empty, tr))
-        self.fans = go.FigureWidget(fans_gauge(None, None, tr))
+        self.curve = Chart(emotion_curve(empty, tr))
+        self.gain = Chart(gain_dumbbell(empty, tr))
+        self.fans = Chart(fans_gauge(None, None, tr))
         self.wall = self.moderated_wall = Wall(tr, self.hide, tr("varita.fac_wall"))
         self.gate(tr, W.VBox([self.fans, self.curve, self.gain, self.top]))
         self.controls = W.HBox([self.budget, self.budget_button], layout=W.Layout(flex_flow="row wrap"))

@@ -1,0 +1,76 @@
+"""Chart widgets whose browser code is fetched once per page instead of sent inside every chart.
+
+Plotly 6's ``FigureWidget`` is an anywidget: each chart's state carries its JavaScript module, the whole
+plotly.js bundle (≈ 5 MB). A console with eleven charts sent 55 MB through the kernel, the server and the
+websocket, and the browser evaluated plotly.js eleven times: the console took a minute to show on two cores.
+
+``Chart`` sends a small loader instead. The loader imports the bundle from one address next to the
+notebooks (``static/plotly-widget-<version>.js``, copied from the installed plotly, served by Voila's
+file handler — see ``file_allowlist`` in ``voila.json``), so the browser downloads and evaluates it once and
+keeps it in its cache for the next page. If that address cannot be loaded (a deployment that does not
+serve it), the loader asks the kernel and the chart falls back to carrying the bundle itself, as before.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+
+from .config import ROOT
+
+#: Where the bundle is published, relative to the notebooks' folder (Voila serves it under voila/files/).
+BUNDLE_NAME = f"static/plotly-widget-{plotly.__version__}.js"
+_SOURCE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+_FALLBACK = "clientelitis-full-bundle"
+
+
+def publish_bundle(folder: Path = ROOT / "workshops") -> bool:
+    """Copy plotly's widget bundle next to the notebooks unless an identical copy is there; True when ready."""
+    target = folder / BUNDLE_NAME
+    try:
+        source = _SOURCE.read_bytes()
+        if target.exists() and target.stat().st_size == len(source):
+            return True
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plotly-widget-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(source)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)  # atomic: pages starting together never see half a file
+        return True
+    except OSError:
+        return False
+
+
+def loader(bundle_name: str = BUNDLE_NAME) -> str:
+    """The ES module each chart sends: import the shared bundle from the page's own server, or ask for it."""
+    return f"""
+const here = location.pathname.match(/^(.*\\/voila\\/)render\\/(.*\\/)?[^\\/]*$/);
+const url = here ? new URL(here[1] + "files/" + (here[2] || "") + "{bundle_name}", location.href).href : null;
+let shared = null;
+try {{ shared = url ? (await import(url)).default : null; }} catch (error) {{ console.warn("plotly bundle", url, error); }}
+export default shared ?? {{ initialize({{ model }}) {{ model.send({{ "{_FALLBACK}": true }}); }}, render() {{}} }};
+"""
+
+
+_LOADER = loader() if publish_bundle() else None
+
+
+class Chart(go.FigureWidget):
+    """A ``FigureWidget`` that sends the small loader above instead of plotly.js itself."""
+
+    if _LOADER is not None:
+        _esm = _LOADER
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if _LOADER is not None:
+            self.on_msg(self._on_loader_msg)
+
+    def _on_loader_msg(self, _widget, content, _buffers) -> None:
+        if isinstance(content, dict) and content.get(_FALLBACK):
+            self._esm = str(go.FigureWidget._esm)  # this page cannot load the shared bundle: send it whole
