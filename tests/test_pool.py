@@ -112,3 +112,13 @@ def test_voila_settings_preheat_and_cull_closed_pages_within_two_minutes():
     # ABSENT_AFTER later, is idle from then on, and the next cull pass after the idle timeout shuts it down.
     assert browser.PING_SECONDS < browser.ABSENT_AFTER  # an open page never looks absent between pings
     assert browser.ABSENT_AFTER + km["cull_idle_timeout"] + km["cull_interval"] <= 120
+
+
+def test_page_kernels_skip_the_iri_grammar_plotly_would_load():
+    import subprocess
+    import sys
+
+    code = ("import sys, widgets.apps, plotly.graph_objects as go; from widgets.chartwidget import Chart; "
+            "Chart(go.Figure(go.Bar(x=[1], y=[2]))); print(sys.modules.get('rfc3987_syntax', 'absent'))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "None"  # never imported: jsonschema was told it is not installed

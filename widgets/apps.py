@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import ipywidgets as W
+import sys
 
-from .page import Page, wait_for_request
-from .store import Store
-from .ui import style
+# Only page kernels import this module. Plotly imports nbformat, whose jsonschema loads the optional
+# ``rfc3987_syntax`` package, which builds an IRI grammar at import: 1.8 s of CPU and 17 MB in every kernel,
+# for a format check pages never make. Marking it absent makes jsonschema skip that one check.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import ipywidgets as W  # noqa: E402
+
+from .page import Page, wait_for_request  # noqa: E402
+from .store import Store  # noqa: E402
+from .ui import style  # noqa: E402
 
 def store() -> Store:
     """A store on the configured database (one per page: each page has its own kernel)."""
