@@ -132,6 +132,22 @@ def test_facilitator_needs_key(store, room):
         assert app.watcher is None
 
 
+def test_console_builds_an_exercise_s_results_when_first_shown(store, room):
+    room, key = room
+    store.update_room_state(room.id, revealed=True)
+    app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key, view="projector"))
+    assert list(app._built) == [app.showing.value]  # only the results on screen were built
+    app.showing.value = "vacas"
+    assert list(app._built) == ["feliz", "vacas"]
+    vacas_panel = app._built["vacas"]
+    assert app.panel_slot.children == (app._cards["vacas"],)
+    assert vacas_panel.revealed and not vacas_panel.moderating  # built in the console's current mode
+    app.showing.value = "feliz"
+    app.showing.value = "vacas"
+    assert app._built["vacas"] is vacas_panel  # built once
+    app.watcher.stop()
+
+
 def test_facilitator_sees_answers_after_poll(store, room):
     room, key = room
     app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key))

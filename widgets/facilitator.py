@@ -71,9 +71,10 @@ class FacilitatorApp(W.VBox):
         self.timer_button.on_click(lambda _b: self.toggle_timer())
         self.timer = html("", "cl-timer")
         self.phase_status = html("")
-        self.panels = [exercises.get(ex).facilitator(store, room, tr) for ex in exercises.EXERCISES]
-        self.panel_by_id = dict(zip(exercises.EXERCISES, self.panels))
-        self.panel_cards = {ex: card(p) for ex, p in self.panel_by_id.items()}
+        # Each exercise's results are built the first time they are shown: the console opens at once.
+        self._built: dict[str, W.Widget] = {}
+        self._cards: dict[str, W.Widget] = {}
+        self.projector = False
         # One exercise's results at a time: it follows the open exercise, and can be switched to any other.
         self.showing = W.ToggleButtons(options=[(tr(e.title_key), ex) for ex, e in exercises.EXERCISES.items()],
                                        value=open_phase(room.state) or exercises.DEFAULT_EXERCISE,
@@ -137,10 +138,10 @@ class FacilitatorApp(W.VBox):
                 teams.append(f"<li><b>{esc(team)}</b> ({len(group)}): {names}</li>")
             self.people.value = f"<ul>{''.join(teams)}</ul>"
         current = open_phase(room.state)
-        if current and current != self._last_phase and current in self.panel_by_id:
+        if current and current != self._last_phase and current in exercises.EXERCISES:
             self.showing.value = current  # follow the facilitator's agenda
         self._last_phase = current
-        for panel in self.panels:
+        for panel in self._built.values():
             panel.set_revealed(revealed(room.state))
         self.show_panel()
         for ex_id, button in self.phase_buttons.items():
@@ -161,11 +162,30 @@ class FacilitatorApp(W.VBox):
             self.toggle.button_style = "success"
             self.notice.show("info", self.tr("facilitator.room_is_closed"))
 
+    def panel(self, exercise_id: str) -> W.Widget:
+        """The results panel of ``exercise_id``, built on first use in the console's current mode."""
+        if exercise_id not in self._built:
+            panel = exercises.get(exercise_id).facilitator(self.store, self.room, self.tr)
+            panel.set_moderating(not self.projector)
+            panel.set_revealed(revealed(self.room.state))
+            self._built[exercise_id] = panel
+            self._cards[exercise_id] = card(panel)
+        return self._built[exercise_id]
+
+    @property
+    def panel_by_id(self) -> dict[str, W.Widget]:
+        """Every exercise's panel (builds those not shown yet)."""
+        return {ex: self.panel(ex) for ex in exercises.EXERCISES}
+
+    @property
+    def panels(self) -> list[W.Widget]:
+        return list(self.panel_by_id.values())
+
     def show_panel(self) -> None:
         """Show (and redraw) the results of the exercise picked in ``showing``; the others wait."""
-        panel = self.panel_by_id[self.showing.value]
+        panel = self.panel(self.showing.value)
         panel.refresh()
-        wanted = (self.panel_cards[self.showing.value],)
+        wanted = (self._cards[self.showing.value],)
         if self.panel_slot.children != wanted:
             self.panel_slot.children = wanted
 
@@ -189,7 +209,7 @@ class FacilitatorApp(W.VBox):
         for box in (self.controls, self.room_card, self.export_card):
             box.layout.display = "none" if on else ""
         self.exit_box.layout.display = "" if on else "none"
-        for panel in self.panels:
+        for panel in self._built.values():
             panel.set_moderating(not on)
         if on:
             self.add_class("cl-projector")
