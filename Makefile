@@ -15,10 +15,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -c "from widgets.chartwidget import publish_bundle; publish_bundle()"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -c "from widgets.chartwidget import publish_bundle; publish_bundle()"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
