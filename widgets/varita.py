@@ -202,9 +202,13 @@ def design(journey: list[dict], responses: pd.DataFrame, team: str | None = None
     idea_list = ideas(rows)
     totals = vote_totals(rows)
     chosen = chosen_ideas(idea_list, totals)
+    by_item: dict[str, list[dict]] = {}  # one pass over the answers, not one per touchpoint
+    for item, value in zip(rows["item"], rows["value"]):
+        if isinstance(value, dict):
+            by_item.setdefault(item, []).append(value)
     out = []
     for tp in journey:
-        answers = [r.value for r in rows.itertuples(index=False) if r.item == TODAY_PREFIX + tp["id"] and isinstance(r.value, dict)]
+        answers = by_item.get(TODAY_PREFIX + tp["id"], [])
         enters = [a["enter"] for a in answers if a.get("enter") in SCALE]
         leaves = [a["leave"] for a in answers if a.get("leave") in SCALE]
         enter = sum(enters) / len(enters) if enters else float("nan")
