@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -321,12 +322,14 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
     console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
     wall = console.locator(".cl-cow-wall")
     expect(wall.locator(".cl-cow")).to_have_count(3)
-    def cow_row(name):  # the row whose title is exactly this cow (other rows list it in their menus)
+    def cow_row(name):  # the row whose title is exactly this cow
         return wall.locator(".cl-cow").filter(has=console.get_by_text("🐄 " + name, exact=True))
 
-    duplicate = cow_row(posts[1])
-    duplicate.locator("select").select_option(label=posts[0])
-    duplicate.get_by_role("button", name="Unir").click()
+    expect(wall.locator("select")).to_have_count(0)  # one merge menu, only while merging
+    cow_row(posts[1]).get_by_role("button", name="Unir…").click()
+    merging = wall.locator(".cl-cow-merge")
+    merging.locator("select").select_option(label=posts[0])
+    merging.get_by_role("button", name=re.compile(r"Unir$")).click()  # not "Unir…" (the name has the icon too)
     expect(wall.locator(".cl-cow")).to_have_count(2)
     expect(cow_row(posts[0])).to_contain_text("2 cazadores")
 

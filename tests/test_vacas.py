@@ -179,3 +179,71 @@ def test_three_hunters_merge_vote_reveal_and_plan(store):
     assert "cl-dl-plan-xlsx" in panel.downloads.value
     for app in (*apps.values(), console):
         app.watcher.stop()
+
+
+def _cow_rows(panel) -> dict:
+    """The console's wall as the facilitator sees it: each cow's row by the cow's name."""
+    import re
+
+    out = {}
+    for row in panel.wall.children:
+        found = re.search(r"🐄 (.*?)</div>", row.children[0].children[0].value)
+        out[found.group(1)] = row
+    return out
+
+
+def _button(box, description: str):
+    stack = [box]
+    while stack:
+        w = stack.pop()
+        if getattr(w, "description", None) == description and hasattr(w, "click"):
+            return w
+        stack.extend(getattr(w, "children", ()))
+    raise AssertionError(f"no button {description!r}")
+
+
+def _menus(box) -> list:
+    stack, out = [box], []
+    while stack:
+        w = stack.pop()
+        out += [w] if hasattr(w, "options") else []
+        stack.extend(getattr(w, "children", ()))
+    return out
+
+
+def test_console_wall_keeps_unchanged_rows_and_merges_with_one_shared_menu(store):
+    room, key = store.create_room("Vacas", "bank", "es", state={"phase": "vacas"})
+    people = [store.join(room, name, "Azul")[0] for name in ("Ana", "Beto", "Cris", "Dani")]
+    for person, name in zip(people, ("Firma en cada hoja", "Firma en todo", "Fila única")):
+        store.save_response(person, vacas.EXERCISE, vacas.new_cow_item(), cow(name))
+    console = FacilitatorApp(store, Page({"room": room.code, "key": key}))
+    console.watcher.stop()
+    panel = console.panel_by_id["vacas"]
+    before = _cow_rows(panel)
+    heads = {name: row.children[0] for name, row in before.items()}
+    assert list(before) == ["Firma en cada hoja", "Firma en todo", "Fila única"]
+    assert _menus(panel.wall) == []  # no menu of all cows in every row
+
+    store.save_response(people[3], vacas.EXERCISE, vacas.new_cow_item(), cow("Sello <b>rojo</b>"))
+    panel.refresh()
+    after = _cow_rows(panel)
+    assert list(after) == [*before, "Sello &lt;b&gt;rojo&lt;/b&gt;"]  # escaped
+    for name, row in before.items():  # the other rows were not rebuilt: same widgets, nothing resent
+        assert after[name] is row and row.children[0] is heads[name]
+
+    # merging, as the facilitator clicks it: "Unir…" on the duplicate, pick the cow it is, "Unir"
+    _button(after["Firma en todo"], t("es", "vacas.merge_pick")).click()
+    menus = _menus(panel.wall)
+    assert len(menus) == 1 and menus[0] in after["Firma en todo"].children[1].children  # under the duplicate
+    labels = [label for label, _ in menus[0].options]
+    assert labels == [t("es", "vacas.merge_into"), "Firma en cada hoja", "Fila única", "Sello <b>rojo</b>"]
+    menus[0].value = dict(menus[0].options)["Firma en cada hoja"]
+    _button(panel.wall, t("es", "vacas.merge")).click()
+    assert panel.notice.message == t("es", "vacas.merged")
+    merged = _cow_rows(panel)
+    assert list(merged) == ["Firma en cada hoja", "Fila única", "Sello &lt;b&gt;rojo&lt;/b&gt;"]
+    assert "2 cazadores" in merged["Firma en cada hoja"].children[0].children[0].value
+    assert merged["Fila única"] is after["Fila única"]  # untouched by the merge
+    assert _menus(panel.wall) == []  # the merge control closed
+    _button(merged["Firma en cada hoja"], t("es", "vacas.unmerge")).click()
+    assert len(_cow_rows(panel)) == 4

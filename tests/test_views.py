@@ -233,3 +233,21 @@ def test_copy_figure_sends_the_new_layout_for_views_created_later():
     sent.clear()
     copy_figure(widget, go.Figure(go.Bar(x=[2], y=["a"]), layout={"yaxis": {"ticktext": ["⚠ a"], "tickvals": ["a"]}}))
     assert sent == []  # unchanged chart: nothing sent
+
+
+def test_copy_figure_sends_only_what_changed_and_removes_what_is_gone():
+    import plotly.graph_objects as go
+
+    from widgets.charts import copy_figure
+
+    shaded = dict(shapes=[dict(type="rect", x0=0, x1=1, y0=0, y1=1)])
+    widget = go.FigureWidget(go.Figure([go.Bar(x=[1], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
+    sent = []
+    widget._send = lambda msg, buffers=None: sent.append(msg)
+    copy_figure(widget, go.Figure([go.Bar(x=[2], y=["a"]), go.Bar(x=[5], y=["b"])]))
+    updates = [m["state"]["_py2js_update"] for m in sent if m["state"].get("_py2js_update")]
+    assert updates[0]["style_traces"] == [0] and updates[0]["style_data"] == {"x": [[2]]}  # only what changed
+    assert [u["layout_data"] for u in updates] == [{}, {"shapes": []}]  # the shading is gone
+    assert widget.layout.shapes == () and list(widget.data[0].x) == [2] and not widget._widget_layout.get("shapes")
+    copy_figure(widget, go.Figure([go.Bar(x=[2], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
+    assert len(widget.layout.shapes) == 1 and widget._widget_layout["shapes"][0]["x1"] == 1

@@ -2,17 +2,23 @@
 
 Readable on a projector: large type, a colour-blind-safe palette (Okabe-Ito), and shape as well as colour
 for every distinction that matters.
+
+Builders write each figure as plain dicts (traces with their ``type``) and make the ``go.Figure`` once, without
+Plotly's property-by-property validation: a live console redraws its charts on every answer, and validating
+(then updating, which validates again) cost most of a refresh. The tests check what the builders draw.
 """
 
 from __future__ import annotations
 
 import math
 from copy import deepcopy
+from functools import lru_cache
 import zlib
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.basedatatypes import Undefined  # "leave this trace's property as it is" in an update
 
 from .feliz import FACES
 from .i18n import Translator
@@ -35,6 +41,18 @@ pio.templates["clientelitis"] = go.layout.Template(
                 xaxis=_AXIS, yaxis=_AXIS, hoverlabel=dict(font=dict(size=18)))
 )
 pio.templates.default = "clientelitis"
+
+
+def _figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts, built without validation (then validating edits as usual)."""
+    fig = go.Figure(data=data, layout=layout, _validate=False)
+    for part in (fig, fig.layout, *fig.data):
+        part._validate = True
+    return fig
+
+
+def _title(title: str, size: int) -> dict:
+    return {"title": dict(text=plot_text(title), font=dict(size=size)) if title else {}}
 
 
 def _segments(summary: pd.DataFrame, mask: pd.Series) -> tuple[list, list]:
@@ -80,30 +98,31 @@ def happiness_dumbbell(
         tr("chart.hover", label=plot_text(r.label), enter=fmt(r.enter_mean), leave=fmt(r.leave_mean), n=r.n)
         for r in s.itertuples(index=False)
     ]
-    error = dict(type="data", array=list(s["enter_std"].fillna(0)), visible=spread, color=GREY, thickness=2)
-    error_leave = dict(type="data", array=list(s["leave_std"].fillna(0)), visible=spread, color=BLACK, thickness=2)
+    error = dict(type="data", array=s["enter_std"].fillna(0).tolist(), visible=spread, color=GREY, thickness=2)
+    error_leave = dict(type="data", array=s["leave_std"].fillna(0).tolist(), visible=spread, color=BLACK, thickness=2)
 
-    fig = go.Figure(
-        data=[
-            go.Scatter(x=up_x, y=up_y, mode="lines", line=dict(color=BLUE, width=7), name=tr("chart.better"), hoverinfo="skip"),
-            go.Scatter(
-                x=down_x, y=down_y, mode="lines", line=dict(color=VERMILLION, width=7, dash="dot"),
-                name=tr("chart.worse"), hoverinfo="skip",
-            ),
-            go.Scatter(
-                x=list(s["enter_mean"]), y=list(s["y"]), mode="markers", name=names[0] if names else tr("chart.enter"),
-                marker=dict(size=22, color="white", line=dict(color=GREY, width=4)),
-                error_x=error, text=hover, hovertemplate="%{text}<extra></extra>",
-            ),
-            go.Scatter(
-                x=list(s["leave_mean"]), y=list(s["y"]), mode="markers", name=names[1] if names else tr("chart.leave"),
-                marker=dict(size=26, color=colors, symbol=symbols, line=dict(color="white", width=1)),
-                error_x=error_leave, text=hover, hovertemplate="%{text}<extra></extra>",
-            ),
-        ]
-    )
-    fig.update_layout(
-        title=dict(text=plot_text(title), font=dict(size=26)) if title else None,
+    data = [
+        dict(type="scatter", x=up_x, y=up_y, mode="lines", line=dict(color=BLUE, width=7), name=tr("chart.better"),
+             hoverinfo="skip"),
+        dict(
+            type="scatter", x=down_x, y=down_y, mode="lines", line=dict(color=VERMILLION, width=7, dash="dot"),
+            name=tr("chart.worse"), hoverinfo="skip",
+        ),
+        dict(
+            type="scatter", x=s["enter_mean"].tolist(), y=s["y"].tolist(), mode="markers",
+            name=names[0] if names else tr("chart.enter"),
+            marker=dict(size=22, color="white", line=dict(color=GREY, width=4)),
+            error_x=error, text=hover, hovertemplate="%{text}<extra></extra>",
+        ),
+        dict(
+            type="scatter", x=s["leave_mean"].tolist(), y=s["y"].tolist(), mode="markers",
+            name=names[1] if names else tr("chart.leave"),
+            marker=dict(size=26, color=colors, symbol=symbols, line=dict(color="white", width=1)),
+            error_x=error_leave, text=hover, hovertemplate="%{text}<extra></extra>",
+        ),
+    ]
+    return _figure(data, dict(
+        **_title(title, 26),
         font=FONT,
         height=160 + 70 * max(len(s), 1),
         margin=dict(l=20, r=20, t=80 if title else 30, b=90),
@@ -126,12 +145,12 @@ def happiness_dumbbell(
             fixedrange=True,
             tickfont=dict(size=20),
         ),
-    )
-    return fig
+    ))
 
 
 def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Update ``target`` in place so it shows ``source`` (same traces, new data), in one message.
+    """Update ``target`` in place so it shows ``source`` (same traces, new data), in one message (two when
+    shapes or annotations change).
 
     Plotly sends in-place updates only to views that exist now; the widget's state (what a view created
     later starts from: a chart shown when results are revealed, or a page still loading) is refreshed too."""
@@ -139,15 +158,34 @@ def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
     if getattr(target, "_clientelitis_shown", None) == shown:
         return  # nothing changed in this chart: no validation, no message to the browser
     target._clientelitis_shown = shown
-    with target.batch_update():
-        for old, new in zip(target.data, source.data):
-            old.update(new.to_plotly_json(), overwrite=True)
-        target.layout.update(source.layout.to_plotly_json(), overwrite=True)
+    # One Plotly update with the top-level properties that changed (what ``batch_update`` sends too), without
+    # validating the values again: they come from a figure. Properties the new figure lacks are removed (None).
+    changes = {}
+    for i, (old, new) in enumerate(zip(target._data, shown["data"])):
+        changed = {k: new.get(k) for k in (set(old) | set(new)) - {"type", "uid"} if old.get(k) != new.get(k)}
+        if changed:
+            changes[i] = changed
+    keys = sorted({k for changed in changes.values() for k in changed})
+    restyle = {k: [changed.get(k, Undefined) for changed in changes.values()] for k in keys}
+    layout = shown["layout"]
+    relayout = {k: layout.get(k) for k in set(target._layout) | set(layout) if target._layout.get(k) != layout.get(k)}
+    # Plotly keeps Python objects for lists of objects (shapes, annotations): those are set the usual way, or
+    # ``target.layout.shapes`` would go on showing the old ones.
+    objects = {k: relayout.pop(k) for k in list(relayout) if _objects(relayout[k]) or _objects(target._layout.get(k))}
+    target.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=list(changes))
+    if objects:
+        with target.batch_update():
+            for k, v in objects.items():
+                target.layout[k] = v
     # Plotly's relayout edits the synced layout dict in place, so assigning it does not always count as a
     # change: send both explicitly, or a view created later (results revealed) starts from a stale layout.
     target._trait_values["_widget_layout"] = deepcopy(target._layout_obj._props)
     target._trait_values["_widget_data"] = deepcopy(target._data)
     target.send_state(["_widget_layout", "_widget_data"])
+
+
+def _objects(value) -> bool:
+    return isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value)
 
 
 GREEN = "#009E73"
@@ -161,14 +199,15 @@ def _face_axis(tr: Translator) -> dict:
     )
 
 
-def _layout(fig: go.Figure, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=plot_text(title), font=dict(size=26)) if title else None,
+def _layout(title: str, height: int, **more) -> dict:
+    """The layout most charts share, with ``more`` on top."""
+    return dict(
+        **_title(title, 26),
         font=FONT, height=height, plot_bgcolor="white", paper_bgcolor="white",
         margin=dict(l=20, r=20, t=80 if title else 30, b=80),
         legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=18)),
+        **more,
     )
-    return fig
 
 
 def emotion_curve(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
@@ -180,23 +219,20 @@ def emotion_curve(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go
         xs += [i - 0.2, i + 0.2]
         today += [r.enter, r.leave]
         designed += [r.enter, r.designed]
-    fig = go.Figure(
-        data=[
-            go.Scatter(x=xs, y=today, mode="lines+markers", name=tr("varita.chart.today"),
-                       line=dict(color=GREY, width=4, dash="dot"), marker=dict(size=12, symbol="circle"),
-                       connectgaps=True, hovertemplate="%{y:.1f}<extra></extra>"),
-            go.Scatter(x=xs, y=designed, mode="lines+markers", name=tr("varita.chart.designed"),
-                       line=dict(color=BLUE, width=5), marker=dict(size=14, symbol="diamond"),
-                       connectgaps=True, hovertemplate="%{y:.1f}<extra></extra>"),
-        ]
-    )
-    _layout(fig, title, 520)
-    fig.update_layout(
+    data = [
+        dict(type="scatter", x=xs, y=today, mode="lines+markers", name=tr("varita.chart.today"),
+             line=dict(color=GREY, width=4, dash="dot"), marker=dict(size=12, symbol="circle"),
+             connectgaps=True, hovertemplate="%{y:.1f}<extra></extra>"),
+        dict(type="scatter", x=xs, y=designed, mode="lines+markers", name=tr("varita.chart.designed"),
+             line=dict(color=BLUE, width=5), marker=dict(size=14, symbol="diamond"),
+             connectgaps=True, hovertemplate="%{y:.1f}<extra></extra>"),
+    ]
+    return _figure(data, _layout(
+        title, 520,
         xaxis=dict(tickvals=list(range(len(table))), ticktext=[plot_text(lbl) for lbl in table["label"]],
                    tickangle=-30, fixedrange=True, automargin=True),
         yaxis=_face_axis(tr),
-    )
-    return fig
+    ))
 
 
 def gain_dumbbell(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
@@ -220,7 +256,8 @@ def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, tit
     def trace(items, name, color, symbol):
         # a small deterministic spread so ideas with the same ratings stay visible
         jitter = [((zlib.crc32(i.key.encode()) % 7) - 3) * 0.05 for i in items]
-        return go.Scatter(
+        return dict(
+            type="scatter",
             x=[i.effort + j for i, j in zip(items, jitter)], y=[i.delight - j for i, j in zip(items, jitter)],
             mode="markers", name=name,
             marker=dict(size=[18 + 8 * totals.get(i.key, 0) for i in items], color=color, symbol=symbol,
@@ -232,38 +269,36 @@ def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, tit
 
     quick = [i for i in idea_list if quick_win and quick_win(i)]
     other = [i for i in idea_list if not (quick_win and quick_win(i))]
-    fig = go.Figure(data=[trace(quick, tr("varita.chart.quick_wins"), GREEN, "diamond"),
-                          trace(other, tr("varita.chart.other_ideas"), BLUE, "circle")])
-    _layout(fig, title, 520)
-    return _zone_matrix(fig, y0=3.5, color=GREEN, opacity=0.12, label=tr("varita.chart.quick_zone"), label_y=5.35,
+    data = [trace(quick, tr("varita.chart.quick_wins"), GREEN, "diamond"),
+            trace(other, tr("varita.chart.other_ideas"), BLUE, "circle")]
+    return _zone_matrix(data, _layout(title, 520), y0=3.5, color=GREEN, opacity=0.12, label=tr("varita.chart.quick_zone"), label_y=5.35,
                         x_title=tr("varita.chart.effort"), y_title=tr("varita.chart.delight"))
 
 
-def _zone_matrix(fig: go.Figure, *, y0: float, color: str, opacity: float, label: str, label_y: float,
-                 x_title: str, y_title: str) -> go.Figure:
+def _zone_matrix(data: list[dict], layout: dict, *, y0: float, color: str, opacity: float, label: str,
+                 label_y: float, x_title: str, y_title: str) -> go.Figure:
     """1-5 by 1-5 axes with the top-left corner (x up to 2.5, y from ``y0``) shaded and labelled."""
-    fig.add_shape(type="rect", x0=0.5, x1=2.5, y0=y0, y1=5.5, fillcolor=color, opacity=opacity, line_width=0)
-    fig.add_annotation(x=1.5, y=label_y, text=label, showarrow=False, font=dict(size=16, color=color))
     axis = dict(range=[0.5, 5.5], tickvals=[1, 2, 3, 4, 5], fixedrange=True)
-    fig.update_layout(xaxis=dict(axis, title=dict(text=x_title)), yaxis=dict(axis, title=dict(text=y_title)))
-    return fig
+    return _figure(data, dict(
+        layout,
+        shapes=[dict(type="rect", x0=0.5, x1=2.5, y0=y0, y1=5.5, fillcolor=color, opacity=opacity, line=dict(width=0))],
+        annotations=[dict(x=1.5, y=label_y, text=label, showarrow=False, font=dict(size=16, color=color))],
+        xaxis=dict(axis, title=dict(text=x_title)), yaxis=dict(axis, title=dict(text=y_title)),
+    ))
 
 
 def fans_gauge(today: float | None, designed: float | None, tr: Translator, *, title: str = "") -> go.Figure:
     """The "fans" indicator: share of touchpoints where the customer leaves happier than they came in."""
     value = 0 if designed is None else round(100 * designed)
     ref = 0 if today is None else round(100 * today)
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number+delta", value=value, number=dict(suffix="%", font=dict(size=64)),
-            delta=dict(reference=ref, suffix=" pp", increasing=dict(color=BLUE), decreasing=dict(color=VERMILLION)),
-            gauge=dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=BLUE),
-                       threshold=dict(line=dict(color=GREY, width=6), value=ref)),
-            title=dict(text=plot_text(title or tr("varita.chart.fans")), font=dict(size=22)),
-        )
+    indicator = dict(
+        type="indicator", mode="gauge+number+delta", value=value, number=dict(suffix="%", font=dict(size=64)),
+        delta=dict(reference=ref, suffix=" pp", increasing=dict(color=BLUE), decreasing=dict(color=VERMILLION)),
+        gauge=dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=BLUE),
+                   threshold=dict(line=dict(color=GREY, width=6), value=ref)),
+        title=dict(text=plot_text(title or tr("varita.chart.fans")), font=dict(size=22)),
     )
-    fig.update_layout(font=FONT, height=340, margin=dict(l=30, r=30, t=70, b=20), paper_bgcolor="white")
-    return fig
+    return _figure([indicator], dict(font=FONT, height=340, margin=dict(l=30, r=30, t=70, b=20), paper_bgcolor="white"))
 
 
 ORANGE = "#E69F00"
@@ -283,8 +318,8 @@ def cow_matrix(table: pd.DataFrame, tr: Translator, *, title: str = "", in_zone=
     zone, rest = t[mask], t[~mask]
 
     def trace(df, name, color, symbol):
-        return go.Scatter(
-            x=list(df["value"]), y=list(df["harm"]), mode="markers+text", name=name,
+        return dict(
+            type="scatter", x=df["value"].tolist(), y=df["harm"].tolist(), mode="markers+text", name=name,
             text=[plot_text(_short(n)) for n in df["name"]], textposition="top center", textfont=dict(size=16),
             marker=dict(size=[18 + 6 * v for v in df["votes"]], color=color, symbol=symbol, opacity=0.85,
                         line=dict(color="white", width=1)),
@@ -292,10 +327,9 @@ def cow_matrix(table: pd.DataFrame, tr: Translator, *, title: str = "", in_zone=
             hovertemplate=tr("vacas.chart.hover") + "<extra></extra>",
         )
 
-    fig = go.Figure(data=[trace(zone, tr("vacas.chart.exterminate"), VERMILLION, "diamond"),
-                          trace(rest, tr("vacas.chart.others"), BLUE, "circle")])
-    _layout(fig, title, 560)
-    return _zone_matrix(fig, y0=3, color=VERMILLION, opacity=0.10, label=tr("vacas.chart.zone"), label_y=5.4,
+    data = [trace(zone, tr("vacas.chart.exterminate"), VERMILLION, "diamond"),
+            trace(rest, tr("vacas.chart.others"), BLUE, "circle")]
+    return _zone_matrix(data, _layout(title, 560), y0=3, color=VERMILLION, opacity=0.10, label=tr("vacas.chart.zone"), label_y=5.4,
                         x_title=tr("vacas.chart.value"), y_title=tr("vacas.chart.harm"))
 
 
@@ -307,30 +341,28 @@ def cow_leaderboard(table: pd.DataFrame, tr: Translator, *, title: str = "", top
     data = []
     for who in ("customers", "colleagues", "both"):
         sub = t["who"] == who
-        data.append(go.Bar(
-            x=list(t["votes"][sub]), y=[l for l, m in zip(labels, sub) if m], orientation="h",
+        data.append(dict(
+            type="bar", x=t["votes"][sub].tolist(), y=[l for l, m in zip(labels, sub) if m], orientation="h",
             name=tr(f"vacas.who.{who}"), marker=dict(color=WHO_COLORS[who]),
-            text=list(t["votes"][sub]), textposition="outside", hovertemplate="%{y}: %{x}<extra></extra>",
+            text=[str(v) for v in t["votes"][sub]], textposition="outside", hovertemplate="%{y}: %{x}<extra></extra>",
         ))
-    fig = go.Figure(data=data)
-    _layout(fig, title, 160 + 52 * max(len(t), 1))
-    fig.update_layout(barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=order, automargin=True,
-                                                    fixedrange=True),
-                      xaxis=dict(title=dict(text=tr("vacas.chart.votes")), fixedrange=True, rangemode="tozero"))
-    return fig
+    return _figure(data, _layout(
+        title, 160 + 52 * max(len(t), 1),
+        barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=order, automargin=True, fixedrange=True),
+        xaxis=dict(title=dict(text=tr("vacas.chart.votes")), fixedrange=True, rangemode="tozero"),
+    ))
 
 
 def who_donut(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
     """Who suffers the cows: customers only, colleagues only, or both (the 'customers who serve')."""
     counts = [int((table["who"] == w).sum()) for w in ("customers", "colleagues", "both")]
-    fig = go.Figure(go.Pie(
-        labels=[tr(f"vacas.who.{w}") for w in ("customers", "colleagues", "both")], values=counts, hole=0.55,
-        marker=dict(colors=[BLUE, ORANGE, PINK]), sort=False, textinfo="value+percent", textfont=dict(size=20),
-    ))
-    fig.update_layout(font=FONT, height=380, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
-                      title=dict(text=plot_text(title or tr("vacas.chart.who_title")), font=dict(size=22)),
-                      legend=dict(font=dict(size=18)))
-    return fig
+    pie = dict(
+        type="pie", labels=[tr(f"vacas.who.{w}") for w in ("customers", "colleagues", "both")], values=counts,
+        hole=0.55, marker=dict(colors=[BLUE, ORANGE, PINK]), sort=False, textinfo="value+percent",
+        textfont=dict(size=20),
+    )
+    return _figure([pie], dict(font=FONT, height=380, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
+                               **_title(title or tr("vacas.chart.who_title"), 22), legend=dict(font=dict(size=18))))
 
 
 def _happy_color(h) -> str:
@@ -359,29 +391,25 @@ def value_chain(rels: pd.DataFrame, me: str, tr: Translator, *, title: str = "")
         dst += [d, w]
         val += [1, 1]
         col += ["rgba(140,140,140,0.35)", _happy_color(r.happiness)]
-    fig = go.Figure(go.Sankey(
-        node=dict(label=nodes, pad=18, thickness=18, color=[BLACK] + [SKY] * (len(nodes) - 1)),
-        link=dict(source=src, target=dst, value=val, color=col),
-        textfont=dict(size=16),
-    ))
-    fig.update_layout(font=FONT, height=max(320, 90 + 46 * len(rels)), paper_bgcolor="white",
-                      margin=dict(l=10, r=10, t=70 if title else 20, b=10),
-                      title=dict(text=plot_text(title), font=dict(size=22)) if title else None)
-    return fig
+    sankey = dict(
+        type="sankey", node=dict(label=nodes, pad=18, thickness=18, color=[BLACK] + [SKY] * (len(nodes) - 1)),
+        link=dict(source=src, target=dst, value=val, color=col), textfont=dict(size=16),
+    )
+    return _figure([sankey], dict(font=FONT, height=max(320, 90 + 46 * len(rels)), paper_bgcolor="white",
+                                  margin=dict(l=10, r=10, t=70 if title else 20, b=10), **_title(title, 22)))
 
 
 def category_happiness(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
     """Mean happiness of each kind of customer (least happy first), bar text = relationships named."""
     t = table.dropna(subset=["happiness"]).sort_values("happiness")
-    fig = go.Figure(go.Bar(
-        x=list(t["happiness"]), y=[tr(f"clientes.cat.{c}") for c in t["category"]], orientation="h",
+    bar = dict(
+        type="bar", x=t["happiness"].tolist(), y=[tr(f"clientes.cat.{c}") for c in t["category"]], orientation="h",
         marker=dict(color=[_happy_color(h) for h in t["happiness"]]),
         text=[tr("clientes.chart.named", n=n) for n in t["count"]], textposition="inside",
         hovertemplate="%{y}: %{x:.1f}<extra></extra>",
-    ))
-    _layout(fig, title, 140 + 60 * max(len(t), 1))
-    fig.update_layout(xaxis=_face_axis(tr), yaxis=dict(automargin=True, fixedrange=True), showlegend=False)
-    return fig
+    )
+    return _figure([bar], _layout(title, 140 + 60 * max(len(t), 1), xaxis=_face_axis(tr),
+                                  yaxis=dict(automargin=True, fixedrange=True), showlegend=False))
 
 
 def internal_external(rels: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
@@ -389,12 +417,11 @@ def internal_external(rels: pd.DataFrame, tr: Translator, *, title: str = "") ->
 
     counts = [int(rels["category"].isin(INTERNAL).sum()), int((rels["category"] == "external").sum()),
               int((rels["category"] == "family").sum())]
-    fig = go.Figure(go.Pie(labels=[tr("clientes.chart.internal"), tr("clientes.chart.external"),
+    pie = dict(type="pie", labels=[tr("clientes.chart.internal"), tr("clientes.chart.external"),
                                    tr("clientes.cat.family")], values=counts, hole=0.55, sort=False,
-                           marker=dict(colors=[ORANGE, BLUE, PINK]), textinfo="value+percent", textfont=dict(size=20)))
-    fig.update_layout(font=FONT, height=360, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
-                      title=dict(text=plot_text(title or tr("clientes.chart.share_title")), font=dict(size=22)))
-    return fig
+               marker=dict(colors=[ORANGE, BLUE, PINK]), textinfo="value+percent", textfont=dict(size=20))
+    return _figure([pie], dict(font=FONT, height=360, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
+                               **_title(title or tr("clientes.chart.share_title"), 22)))
 
 
 def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, title: str = "") -> go.Figure:
@@ -408,21 +435,22 @@ def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, ti
         return vals + vals[:1]
 
     mine_vals = [mine.get(s) if mine else None for s in summary["skill"]]
-    fig = go.Figure(data=[
-        go.Scatterpolar(r=ring(summary["max"]), theta=closed, name=tr("clientelitis.chart.max"), fill="toself",
-                        fillcolor="rgba(86,180,233,0.25)", line=dict(color=SKY, width=1)),
-        go.Scatterpolar(r=ring(summary["min"]), theta=closed, name=tr("clientelitis.chart.min"), fill="toself",
-                        fillcolor="rgba(255,255,255,1)", line=dict(color=SKY, width=1, dash="dot")),
-        go.Scatterpolar(r=ring(summary["mean"]), theta=closed, name=tr("clientelitis.chart.mean"),
-                        line=dict(color=BLUE, width=4)),
-        go.Scatterpolar(r=ring(mine_vals), theta=closed, name=tr("clientelitis.chart.mine"),
-                        line=dict(color=VERMILLION, width=4, dash="dash"), marker=dict(size=10, symbol="diamond")),
-    ])
-    fig.update_layout(font=FONT, height=560, paper_bgcolor="white", margin=dict(l=70, r=70, t=80 if title else 40, b=40),
-                      title=dict(text=plot_text(title), font=dict(size=22)) if title else None,
-                      polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5]), angularaxis=dict(tickfont=dict(size=15))),
-                      legend=dict(orientation="h", y=-0.08, font=dict(size=16)))
-    return fig
+    data = [
+        dict(type="scatterpolar", r=ring(summary["max"]), theta=closed, name=tr("clientelitis.chart.max"),
+             fill="toself", fillcolor="rgba(86,180,233,0.25)", line=dict(color=SKY, width=1)),
+        dict(type="scatterpolar", r=ring(summary["min"]), theta=closed, name=tr("clientelitis.chart.min"),
+             fill="toself", fillcolor="rgba(255,255,255,1)", line=dict(color=SKY, width=1, dash="dot")),
+        dict(type="scatterpolar", r=ring(summary["mean"]), theta=closed, name=tr("clientelitis.chart.mean"),
+             line=dict(color=BLUE, width=4)),
+        dict(type="scatterpolar", r=ring(mine_vals), theta=closed, name=tr("clientelitis.chart.mine"),
+             line=dict(color=VERMILLION, width=4, dash="dash"), marker=dict(size=10, symbol="diamond")),
+    ]
+    return _figure(data, dict(
+        font=FONT, height=560, paper_bgcolor="white", margin=dict(l=70, r=70, t=80 if title else 40, b=40),
+        **_title(title, 22),
+        polar=dict(radialaxis=dict(range=[0, 5], tickvals=[1, 2, 3, 4, 5]), angularaxis=dict(tickfont=dict(size=15))),
+        legend=dict(orientation="h", y=-0.08, font=dict(size=16)),
+    ))
 
 
 def plan_timeline(plan: list, today, tr: Translator, *, title: str = "", gaps: list | None = None) -> go.Figure:
@@ -430,37 +458,51 @@ def plan_timeline(plan: list, today, tr: Translator, *, title: str = "", gaps: l
     import datetime as dt
 
     xs = [dt.date(int(e["month"][:4]), int(e["month"][5:7]), 15) for e in plan]
-    fig = go.Figure(go.Scatter(
-        x=xs, y=[1] * len(xs), mode="markers+text", text=[plot_text(_short(e["title"], 24)) for e in plan],
+    events = dict(
+        type="scatter", x=xs, y=[1] * len(xs), mode="markers+text", text=[plot_text(_short(e["title"], 24)) for e in plan],
         textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(xs))],
         marker=dict(size=22, color=BLUE, symbol="star"), textfont=dict(size=15),
         customdata=[plot_text(e["title"]) for e in plan], hovertemplate="%{x|%Y-%m}: %{customdata}<extra></extra>",
         name=tr("clientelitis.chart.events"),
-    ))
-    _layout(fig, title, 320)
+    )
     start = dt.date(today.year, today.month, 1)
     end = dt.date(start.year + 2, start.month, 1)
+    shapes = []
     for g in gaps or []:
         a = dt.date(int(g["start"][:4]), int(g["start"][5:7]), 15)
         b = dt.date(int(g["end"][:4]), int(g["end"][5:7]), 15)
-        fig.add_shape(type="rect", x0=a, x1=b, y0=0.6, y1=1.4, fillcolor=VERMILLION, opacity=0.15, line_width=0)
-    fig.update_layout(xaxis=dict(range=[start, end], dtick="M3", tickformat="%b %Y", fixedrange=True),
-                      yaxis=dict(visible=False, range=[0.4, 1.6], fixedrange=True), showlegend=False)
-    return fig
+        shapes.append(dict(type="rect", x0=a, x1=b, y0=0.6, y1=1.4, fillcolor=VERMILLION, opacity=0.15, line=dict(width=0)))
+    return _figure([events], _layout(
+        title, 320, **({"shapes": shapes} if shapes else {}),
+        xaxis=dict(range=[start, end], dtick="M3", tickformat="%b %Y", fixedrange=True),
+        yaxis=dict(visible=False, range=[0.4, 1.6], fixedrange=True), showlegend=False,
+    ))
 
 
 def waves_chart(waves: list[tuple[str, dict]], tr: Translator, *, title: str = "") -> go.Figure:
     """Before/after between waves of one organisation: mean service skill, happiness change, cows gone."""
-    from plotly.subplots import make_subplots
-
     labels = [plot_text(label) for label, _ in waves]
     metrics = (("skills_mean", BLUE), ("happiness_delta", GREEN), ("cows_gone", VERMILLION))
-    fig = make_subplots(rows=1, cols=3, subplot_titles=[tr(f"clientelitis.chart.{m}") for m, _ in metrics])
+    grid = _three_panels(tuple(tr(f"clientelitis.chart.{m}") for m, _ in metrics))
+    data = []
     for i, (metric, color) in enumerate(metrics, start=1):
         values = [m.get(metric) for _, m in waves]
-        fig.add_trace(go.Bar(x=labels, y=[None if v is None or pd.isna(v) else v for v in values], marker_color=color,
-                             text=["–" if v is None or pd.isna(v) else f"{v:.1f}" if isinstance(v, float) else str(v)
-                                   for v in values], textposition="outside", showlegend=False), row=1, col=i)
-    _layout(fig, title, 460)
-    fig.update_annotations(font=dict(size=18))
-    return fig
+        axes = {"xaxis": "x", "yaxis": "y"} if i == 1 else {"xaxis": f"x{i}", "yaxis": f"y{i}"}
+        data.append(dict(type="bar", x=labels, y=[None if v is None or pd.isna(v) else v for v in values],
+                         marker=dict(color=color),
+                         text=["–" if v is None or pd.isna(v) else f"{v:.1f}" if isinstance(v, float) else str(v)
+                               for v in values], textposition="outside", showlegend=False, **axes))
+    layout = _layout(title, 460, **deepcopy(grid))
+    for note in layout["annotations"]:
+        note["font"] = dict(size=18)
+    return _figure(data, layout)
+
+
+@lru_cache(maxsize=8)
+def _three_panels(titles: tuple[str, str, str]) -> dict:
+    """Axes and titles of three charts side by side (Plotly's ``make_subplots``, made once per language)."""
+    from plotly.subplots import make_subplots
+
+    grid = make_subplots(rows=1, cols=3, subplot_titles=list(titles)).layout.to_plotly_json()
+    grid.pop("template", None)
+    return grid

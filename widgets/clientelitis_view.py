@@ -33,9 +33,14 @@ def _scale(description: str) -> W.ToggleButtons:
 
 
 def room_plan(store: Store, room: Room, team: str) -> list:
-    items = store.team_items(room.id, C.EXERCISE, team)
-    rows = items[items["item"] == C.PLAN]
-    return list(rows["value"].iloc[0]) if not rows.empty else []
+    return room_plans(store, room, store.team_items(room.id, C.EXERCISE, team)).get(team, [])
+
+
+def room_plans(store: Store, room: Room, items: pd.DataFrame | None = None) -> dict[str, list]:
+    """Every team's reinforcement plan, from one query (teams without a plan are left out)."""
+    if items is None:
+        items = store.team_items(room.id, C.EXERCISE)
+    return {t: list(v) for t, i, v in zip(items["team"], items["item"], items["value"]) if i == C.PLAN}
 
 
 class ClientelitisParticipant(W.VBox):
@@ -216,10 +221,12 @@ def _cand_table(cands: pd.DataFrame, tr: Translator, interviewer: bool = False) 
     return f"<table class='cl-table cl-candidates'><tr>{head}</tr>{rows}</table>"
 
 
-def wave_of(store: Store, room: Room) -> dict:
-    df = store.responses(room.id)
-    skills = C.skills_table(df[df["exercise"] == C.EXERCISE])
-    summary = feliz.summarize(df[df["exercise"] == feliz.EXERCISE], touchpoints(room.industry, room.lang))
+def wave_of(store: Store, room: Room, skills_answers: pd.DataFrame | None = None) -> dict:
+    """A wave's metrics; ``skills_answers`` are the room's clientelitis answers when already loaded."""
+    if skills_answers is None:
+        skills_answers = store.responses(room.id, C.EXERCISE)
+    skills = C.skills_table(skills_answers)
+    summary = feliz.summarize(store.responses(room.id, feliz.EXERCISE), touchpoints(room.industry, room.lang))
     return C.wave_metrics(skills, summary, room.state.get("verdicts", {}))
 
 
@@ -245,6 +252,7 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         super().__init__()
         self.store, self.room, self.tr = store, room, tr
         self.today = today or dt.date.today()
+        self._waves: dict[int, tuple] = {}
         self.status = html("", "cl-people")
         self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
         self.plans = html("")
@@ -266,6 +274,16 @@ class ClientelitisFacilitator(Revealable, W.VBox):
 
     def set_moderating(self, moderating: bool) -> None:
         self.wave_box.layout.display = "" if moderating else "none"
+
+    def _wave(self, room: Room, skills_answers: pd.DataFrame) -> dict:
+        """A wave's metrics, worked out again only when that room changed (earlier waves rarely do)."""
+        if room.id == self.room.id:  # this room changes with every answer
+            return wave_of(self.store, room, skills_answers)
+        version = self.store.room_version(room.id)  # read before the answers: a change meanwhile shows next time
+        cached = self._waves.get(room.id)
+        if cached is None or cached[0] != version or cached[1] != room.state:
+            self._waves[room.id] = (version, room.state, wave_of(self.store, room))
+        return self._waves[room.id][2]
 
     def link_previous(self) -> None:
         """Link this room to an earlier wave, proven by that room's console link (its secret key)."""
@@ -289,9 +307,10 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         self.status.value = esc(self.tr("clientelitis.progress", n=len(table), people=len(people)))
         copy_figure(self.radar, skills_radar(C.skills_summary(table), None, self.tr, title=self.tr("clientelitis.chart.radar_room")))
         teams = sorted(set(people["team"]), key=str.casefold)
+        plans = room_plans(self.store, self.room)
         blocks = []
         for team in teams:
-            plan = room_plan(self.store, self.room, team)
+            plan = plans.get(team, [])
             warnings = C.plan_warnings(plan, teams, self.today)
             items = "".join(f"<li>⚠ {esc(self.tr(k, **kw))}</li>" for k, kw in warnings) or f"<li>✅ {esc(self.tr('clientelitis.plan_ok'))}</li>"
             blocks.append(f"<li><b>{esc(team)}</b> · {esc(self.tr('clientelitis.events', n=len(plan)))}<ul>{items}</ul></li>")
@@ -299,5 +318,5 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         self.candidates = C.candidates(df)
         self.hiring.value = f"<h3>{esc(self.tr('clientelitis.hiring_title'))}</h3>" + _cand_table(self.candidates, self.tr, interviewer=True)
         chain = wave_chain(self.store, self.room)
-        self.wave_data = [(r.name, wave_of(self.store, r)) for r in chain]
+        self.wave_data = [(r.name, self._wave(r, df)) for r in chain]
         copy_figure(self.waves, waves_chart(self.wave_data, self.tr, title=self.tr("clientelitis.chart.waves")))

@@ -87,19 +87,14 @@ def _ratings(responses: pd.DataFrame) -> pd.DataFrame:
     """Flatten stored answers into columns participant_id, touchpoint, enter, leave."""
     if responses.empty:
         return pd.DataFrame(columns=["participant_id", "team", "touchpoint", "enter", "leave"])
-    rows = []
-    for rec in responses.itertuples(index=False):
-        value = rec.value if isinstance(rec.value, dict) else {}
-        rows.append(
-            {
-                "participant_id": rec.participant_id,
-                "team": getattr(rec, "team", ""),
-                "touchpoint": rec.item,
-                "enter": value.get("enter"),
-                "leave": value.get("leave"),
-            }
-        )
-    df = pd.DataFrame(rows)
+    values = [v if isinstance(v, dict) else {} for v in responses["value"]]
+    df = pd.DataFrame({
+        "participant_id": responses["participant_id"].to_numpy(),
+        "team": responses["team"].to_numpy() if "team" in responses else "",
+        "touchpoint": responses["item"].to_numpy(),
+        "enter": [v.get("enter") for v in values],
+        "leave": [v.get("leave") for v in values],
+    })
     df["enter"] = pd.to_numeric(df["enter"], errors="coerce")
     df["leave"] = pd.to_numeric(df["leave"], errors="coerce")
     return df
@@ -109,9 +104,11 @@ def summarize(responses: pd.DataFrame, journey: Iterable[Touchpoint]) -> pd.Data
     """Per touchpoint, in journey order: how many rated, mean and spread on entering and leaving,
     the change (leave - enter) and whether customers leave less happy than they came in."""
     ratings = _ratings(responses)
+    by_tp = dict(tuple(ratings.groupby("touchpoint", sort=False)))
+    empty = ratings.iloc[:0]
     rows = []
     for tp in journey:
-        r = ratings[ratings["touchpoint"] == tp.id]
+        r = by_tp.get(tp.id, empty)
         both = r.dropna(subset=["enter", "leave"])
         enter_mean = r["enter"].mean() if r["enter"].notna().any() else float("nan")
         leave_mean = r["leave"].mean() if r["leave"].notna().any() else float("nan")

@@ -244,6 +244,21 @@ class VacasFacilitator(Revealable, W.VBox):
         self.progress = html("", "cl-people")
         self.wall = W.VBox()
         self.wall.add_class("cl-cow-wall")
+        #: Wall rows by cow key, with what they show (unchanged rows keep their widgets), and their ↳ lines.
+        self._wall_rows: dict = {}
+        self._wall_extras: dict = {}
+        self._wall_empty: W.HTML | None = None
+        self._cow_list, self._herd_map = [], {}
+        # the one merge control, shown under the cow being merged
+        self.merging: str | None = None
+        self.merge_target = W.Dropdown(options=[(tr("vacas.merge_into"), "")], value="", layout=W.Layout(width="260px"))
+        merge_button = W.Button(description=tr("vacas.merge"), icon="compress", button_style="primary")
+        merge_button.on_click(lambda _b: self._merge_clicked())
+        cancel = W.Button(description=tr("vacas.merge_cancel"), icon="times")
+        cancel.on_click(lambda _b: self.cancel_merge())
+        self.merge_bar = W.HBox([self.merge_target, merge_button, cancel],
+                                layout=W.Layout(align_items="center", flex_flow="row wrap"))
+        self.merge_bar.add_class("cl-cow-merge")
         empty = vacas.board([], {}, pd.DataFrame(columns=["participant_id", "item", "value"]))
         self.leaderboard = Chart(cow_leaderboard(empty, tr))
         self.matrix = Chart(cow_matrix(empty, tr, in_zone=vacas.exterminate_zone))
@@ -294,6 +309,7 @@ class VacasFacilitator(Revealable, W.VBox):
             self.store.change_room_state(self.room.id, lambda s: {**s, "herd": vacas.merge(s.get("herd", {}), duplicate, into)})
         except StoreError as exc:
             return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+        self.merging = None
         self.notice.show("ok", self.tr("vacas.merged"))
         self.refresh()
 
@@ -305,43 +321,101 @@ class VacasFacilitator(Revealable, W.VBox):
         self.store.set_hidden(self.room.id, response_id, hidden)
         self.refresh()
 
+    def start_merge(self, duplicate: str) -> None:
+        """Open the merge control under the cow ``duplicate``: pick the cow it is the same as, then *Merge*."""
+        self.merging = duplicate
+        self.merge_target.value = ""
+        self._render_wall(self._cow_list, self._herd_map)
+
+    def cancel_merge(self) -> None:
+        self.merging = None
+        self._render_wall(self._cow_list, self._herd_map)
+
+    def _merge_clicked(self) -> None:
+        if self.merging:
+            self.merge(self.merging, self.merge_target.value)
+
     def _render_wall(self, cow_list, herd_map) -> None:
+        """One row per cow; a row whose cow did not change keeps its widgets (hundreds of cows in a big room).
+
+        Merging uses one shared control (a menu of the other cows) shown under the row being merged, so a
+        refresh sends each cow's name once, not once per row."""
+        self._cow_list, self._herd_map = cow_list, herd_map
         groups = vacas.herd(cow_list, herd_map)
-        options = [(self.tr("vacas.merge_into"), "")] + [(g.cow.title, g.key) for g in groups]
-        rows = []
+        if self.merging not in {g.key for g in groups} or not self.moderating:
+            self.merging = None
+        targets = [(self.tr("vacas.merge_into"), "")] + [(g.cow.title, g.key) for g in groups if g.key != self.merging]
+        if list(self.merge_target.options) != targets:
+            current = self.merge_target.value
+            self.merge_target.options = targets
+            self.merge_target.value = current if current in {t[1] for t in targets} else ""
+        rows, seen = [], set()
         for g in groups:
-            title = html(f"<div class='cl-wall-text'>🐄 {esc(g.cow.title)}</div>"
-                         f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
-                         f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
-                         f"{esc(', '.join(g.hunters))}</div>")
-            title.layout.flex = "1 1 auto"
-            children = [title]
-            if self.moderating:
-                target = W.Dropdown(options=[o for o in options if o[1] != g.key], value="", layout=W.Layout(width="220px"))
-                join = W.Button(description=self.tr("vacas.merge"), icon="compress")
-                join.on_click(lambda _b, k=g.key, t=target: self.merge(k, t.value))
-                hide = W.Button(description=self.tr("wall.hide"), icon="eye-slash", tooltip=self.tr("wall.hide_help"))
-                hide.on_click(lambda _b, rid=g.cow.response_id: self.hide(rid, True))
-                children += [target, join, hide]
-            row = W.HBox(children, layout=W.Layout(align_items="center", flex_flow="row wrap"))
-            row.add_class("cl-wall-entry")
-            row.add_class("cl-cow")
-            extra = []
-            if self.moderating:
-                for m in g.members:
-                    if m.key != g.key:
-                        split = W.Button(description=self.tr("vacas.unmerge"), icon="expand")
-                        split.on_click(lambda _b, k=m.key: self.unmerge(k))
-                        extra.append(W.HBox([html(f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>"), split],
-                                            layout=W.Layout(align_items="center")))
-            rows.append(W.VBox([row, *extra]))
+            extras = tuple((m.key, m.title, m.name) for m in g.members if m.key != g.key)
+            signature = (g.cow.title, g.cow.value.get("rule", ""), tuple(g.hunters), g.cow.response_id, extras,
+                         self.moderating)
+            rows.append(self._wall_row(g.key, signature, lambda g=g: self._herd_row(g)))
+            seen.add(g.key)
         if self.moderating:
             for c in cow_list:
                 if c.hidden:
-                    show = W.Button(description=self.tr("wall.show"), icon="eye")
-                    show.on_click(lambda _b, rid=c.response_id: self.hide(rid, False))
-                    rows.append(W.HBox([html(f"<div class='cl-wall-text cl-wall-hidden'>{esc(c.title)}</div>"), show]))
-        self.wall.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")]
+                    rows.append(self._wall_row(("hidden", c.response_id), (c.title,), lambda c=c: self._hidden_row(c)))
+                    seen.add(("hidden", c.response_id))
+        for key in [k for k in self._wall_rows if k not in seen]:
+            _close_tree(self._wall_rows.pop(key)[1], keep=self.merge_bar)
+        for key, (_sig, row) in self._wall_rows.items():
+            head = row.children[0]
+            wanted = (head, self.merge_bar, *self._wall_extras[key]) if key == self.merging else (head, *self._wall_extras[key])
+            if row.children != wanted:
+                row.children = wanted
+        if not rows:
+            if self._wall_empty is None:
+                self._wall_empty = html(f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")
+            rows = [self._wall_empty]
+        if tuple(rows) != tuple(self.wall.children):
+            self.wall.children = rows
+
+    def _wall_row(self, key, signature: tuple, build) -> W.VBox:
+        cached = self._wall_rows.get(key)
+        if cached is not None and cached[0] == signature:
+            return cached[1]
+        if cached is not None:
+            _close_tree(cached[1], keep=self.merge_bar)
+        head, extras = build()
+        row = W.VBox([head, *extras])
+        self._wall_rows[key] = (signature, row)
+        self._wall_extras[key] = tuple(extras)
+        return row
+
+    def _herd_row(self, g) -> tuple[W.HBox, list]:
+        title = html(f"<div class='cl-wall-text'>🐄 {esc(g.cow.title)}</div>"
+                     f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
+                     f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
+                     f"{esc(', '.join(g.hunters))}</div>")
+        title.layout.flex = "1 1 auto"
+        children = [title]
+        extra = []
+        if self.moderating:
+            join = W.Button(description=self.tr("vacas.merge_pick"), icon="compress", tooltip=self.tr("vacas.merge_help"))
+            join.on_click(lambda _b, k=g.key: self.start_merge(k))
+            hide = W.Button(description=self.tr("wall.hide"), icon="eye-slash", tooltip=self.tr("wall.hide_help"))
+            hide.on_click(lambda _b, rid=g.cow.response_id: self.hide(rid, True))
+            children += [join, hide]
+            for m in g.members:
+                if m.key != g.key:
+                    split = W.Button(description=self.tr("vacas.unmerge"), icon="expand")
+                    split.on_click(lambda _b, k=m.key: self.unmerge(k))
+                    extra.append(W.HBox([html(f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>"), split],
+                                        layout=W.Layout(align_items="center")))
+        row = W.HBox(children, layout=W.Layout(align_items="center", flex_flow="row wrap"))
+        row.add_class("cl-wall-entry")
+        row.add_class("cl-cow")
+        return row, extra
+
+    def _hidden_row(self, c) -> tuple[W.HBox, list]:
+        show = W.Button(description=self.tr("wall.show"), icon="eye")
+        show.on_click(lambda _b, rid=c.response_id: self.hide(rid, False))
+        return W.HBox([html(f"<div class='cl-wall-text cl-wall-hidden'>{esc(c.title)}</div>"), show]), []
 
     # -- verdicts -----------------------------------------------------------------------------------
     def submit_verdict(self) -> None:
@@ -401,3 +475,15 @@ class VacasFacilitator(Revealable, W.VBox):
             self.verdict_cow.value = current if current in [o[1] for o in options] else ""
         self.plan_table = vacas.action_plan(table, self.room.state.get("verdicts", {}))
         self.plan.value = _table(self.plan_table, self.tr)
+
+
+def _close_tree(widget: W.Widget, keep: W.Widget) -> None:
+    """Close a row that left the wall and every widget in it, except the shared ``keep``."""
+    if widget is keep:
+        return
+    for child in getattr(widget, "children", ()):
+        _close_tree(child, keep)
+    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+        if part is not None:
+            part.close()
+    widget.close()

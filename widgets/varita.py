@@ -124,18 +124,21 @@ def new_idea_item() -> str:
 
 def ideas(responses: pd.DataFrame, team: str | None = None) -> list[Idea]:
     out = []
-    for r in responses.itertuples(index=False):
-        if not str(r.item).startswith(IDEA_PREFIX) or not isinstance(r.value, dict):
+    if responses.empty:
+        return out
+    hidden = responses["hidden"] if "hidden" in responses else [False] * len(responses)
+    for pid, name, team_, item, v, hid in zip(responses["participant_id"], responses["name"], responses["team"],
+                                              responses["item"], responses["value"], hidden):
+        if not str(item).startswith(IDEA_PREFIX) or not isinstance(v, dict):
             continue
-        if team is not None and r.team != team:
+        if team is not None and team_ != team:
             continue
-        v = r.value
         out.append(
             Idea(
-                key=f"{r.participant_id}:{r.item[len(IDEA_PREFIX):]}", participant_id=int(r.participant_id),
-                name=r.name, team=r.team, tp=v.get("tp", ""), text=v.get("text", ""),
+                key=f"{pid}:{item[len(IDEA_PREFIX):]}", participant_id=int(pid),
+                name=name, team=team_, tp=v.get("tp", ""), text=v.get("text", ""),
                 delight=int(v.get("delight", 3)), unique=int(v.get("unique", 3)), effort=int(v.get("effort", 3)),
-                predicted=int(v.get("predicted", 3)), hidden=bool(getattr(r, "hidden", False)),
+                predicted=int(v.get("predicted", 3)), hidden=bool(hid),
             )
         )
     return out
@@ -165,10 +168,12 @@ def votes_used(votes: dict, valid_keys: set[str]) -> int:
 
 def vote_totals(responses: pd.DataFrame, team: str | None = None) -> dict[str, int]:
     totals: dict[str, int] = {}
-    for r in responses.itertuples(index=False):
-        if r.item != VOTES or not isinstance(r.value, dict) or (team is not None and r.team != team):
+    if responses.empty:
+        return totals
+    for item, value, team_ in zip(responses["item"], responses["value"], responses["team"]):
+        if item != VOTES or not isinstance(value, dict) or (team is not None and team_ != team):
             continue
-        for key, n in r.value.items():
+        for key, n in value.items():
             totals[key] = totals.get(key, 0) + int(n)
     return totals
 
@@ -202,9 +207,13 @@ def design(journey: list[dict], responses: pd.DataFrame, team: str | None = None
     idea_list = ideas(rows)
     totals = vote_totals(rows)
     chosen = chosen_ideas(idea_list, totals)
+    by_item: dict[str, list[dict]] = {}  # one pass over the answers, not one per touchpoint
+    for item, value in zip(rows["item"], rows["value"]):
+        if isinstance(value, dict):
+            by_item.setdefault(item, []).append(value)
     out = []
     for tp in journey:
-        answers = [r.value for r in rows.itertuples(index=False) if r.item == TODAY_PREFIX + tp["id"] and isinstance(r.value, dict)]
+        answers = by_item.get(TODAY_PREFIX + tp["id"], [])
         enters = [a["enter"] for a in answers if a.get("enter") in SCALE]
         leaves = [a["leave"] for a in answers if a.get("leave") in SCALE]
         enter = sum(enters) / len(enters) if enters else float("nan")
@@ -232,27 +241,30 @@ def fans_share(table: pd.DataFrame, column: str = "designed") -> float | None:
 def team_progress(journeys: dict[str, list[dict]], responses: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """Which team finished which step: it has a journey, every member rated every touchpoint today,
     every touchpoint has an idea, every member voted. ``people`` has columns id and team."""
+    rated: dict[int, set[str]] = {}  # one pass over the room's answers for every team
+    voters: set = set()
+    answers = zip(responses["participant_id"], responses["item"], responses["value"]) if not responses.empty else ()
+    for pid, item, value in answers:
+        if str(item).startswith(TODAY_PREFIX) and isinstance(value, dict):
+            if value.get("enter") is not None and value.get("leave") is not None:
+                rated.setdefault(pid, set()).add(item[len(TODAY_PREFIX):])
+        elif item == VOTES and value:
+            voters.add(pid)
+    idea_tps: dict[str, set[str]] = {}
+    for i in ideas(responses):
+        if not i.hidden:
+            idea_tps.setdefault(i.team, set()).add(i.tp)
     rows = []
     for team in sorted(set(people["team"]), key=str.casefold):
         members = set(people.loc[people["team"] == team, "id"])
-        tr = responses[responses["team"] == team] if not responses.empty else responses
         journey = journeys.get(team) or []
         ids = {tp["id"] for tp in journey}
-        rated: dict[int, set[str]] = {}
-        voters = set()
-        for r in tr.itertuples(index=False):
-            if str(r.item).startswith(TODAY_PREFIX) and isinstance(r.value, dict):
-                if r.value.get("enter") is not None and r.value.get("leave") is not None:
-                    rated.setdefault(r.participant_id, set()).add(r.item[len(TODAY_PREFIX):])
-            elif r.item == VOTES and r.value:
-                voters.add(r.participant_id)
-        idea_tps = {i.tp for i in ideas(tr) if not i.hidden}
         rows.append(
             {
                 "team": team,
                 "journey": bool(journey),
                 "today": bool(ids) and all(ids <= rated.get(pid, set()) for pid in members),
-                "wand": bool(ids) and ids <= idea_tps,
+                "wand": bool(ids) and ids <= idea_tps.get(team, set()),
                 "vote": bool(members) and members <= voters,
             }
         )

@@ -32,11 +32,16 @@ def _scale(tr: Translator, description: str, faces: bool = False) -> W.ToggleBut
 
 
 def team_journey(store: Store, room: Room, team: str) -> list[dict]:
-    items = store.team_items(room.id, varita.EXERCISE, team)
-    rows = items[items["item"] == varita.JOURNEY]
-    if rows.empty:
-        return varita.journey_from_template(touchpoints(room.industry, room.lang))
-    return rows["value"].iloc[0]
+    return team_journeys(store, room, [team], store.team_items(room.id, varita.EXERCISE, team))[team]
+
+
+def team_journeys(store: Store, room: Room, teams: list[str], items: pd.DataFrame | None = None) -> dict[str, list[dict]]:
+    """Each team's journey (the industry template until the team edits it), from one query."""
+    if items is None:
+        items = store.team_items(room.id, varita.EXERCISE)
+    saved = {t: v for t, i, v in zip(items["team"], items["item"], items["value"]) if i == varita.JOURNEY}
+    return {t: saved[t] if t in saved else varita.journey_from_template(touchpoints(room.industry, room.lang))
+            for t in teams}
 
 
 class VaritaParticipant(W.VBox):
@@ -397,7 +402,7 @@ class VaritaFacilitator(Revealable, W.VBox):
             current = self.team.value
             self.team.options = options
             self.team.value = current if current in dict(options).values() else self.ROOM
-        journeys = {t: team_journey(self.store, self.room, t) for t in teams}
+        journeys = team_journeys(self.store, self.room, teams)
         progress = varita.team_progress(journeys, responses, people)
         self.progress_table = progress
         head = "".join(f"<th>{esc(self.tr('varita.step.' + s))}</th>" for s in varita.STEPS[:4])
