@@ -7,11 +7,15 @@ in ``$CLIENTELITIS_DB_URL`` (PostgreSQL with the same code). Every write to a ro
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
+import os
 import secrets
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -224,14 +228,6 @@ def _participant_from_row(row: Any) -> Participant:
     )
 
 
-def _insert_for(conn: sa.Connection):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
 def _make_engine(url: str, busy_timeout: float = 30.0) -> sa.Engine:
     if url.startswith("sqlite"):
         engine = sa.create_engine(url, connect_args={"timeout": busy_timeout, "check_same_thread": False})
@@ -257,6 +253,96 @@ def _make_engine(url: str, busy_timeout: float = 30.0) -> sa.Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+class _WriteQueueTimeout(Exception):
+    """Our own writers kept the write queue longer than the busy timeout: counted like a locked database."""
+
+
+class WriteQueue:
+    """A fair queue of this machine's writers to one SQLite file: an exclusive ``flock`` on ``<db>.write-lock``
+    taken around each write transaction. Without it, writers that find the database locked sleep and poll in
+    SQLite's busy handler with growing pauses, and under many processes some wait for seconds while others get
+    straight through; blocked ``flock`` callers sleep in the kernel and are woken in turn, one at a time.
+
+    Only our writers take it, only around one attempt of one transaction (never while ``on_retry`` or a
+    retry's pause runs), and never for longer than ``timeout`` seconds of waiting: a writer that waits longer
+    gives up the attempt as if the database were locked, so a page still hears of a stuck writer. SQLite's own
+    locking and busy timeout still apply inside, against writers that do not take this lock (another program,
+    a ``sqlite3`` shell). ``flock`` belongs to an open file description, so each process opens the file itself
+    (again after a fork), and the threads of one process take turns on a mutex before the ``flock``."""
+
+    def __init__(self, path: str, timeout: float):
+        self.path = path
+        self.timeout = timeout
+        self._fd: int | None = None
+        self._pid = 0
+        self._mutex = threading.Lock()
+
+    def _file(self) -> int:
+        if self._pid != os.getpid():  # first use, or a forked child: the parent's descriptor is shared
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+            self._pid = os.getpid()
+        return self._fd
+
+    @contextmanager
+    def held(self):
+        if self._pid and self._pid != os.getpid():
+            self._mutex = threading.Lock()  # a fork may have copied it taken by a thread that is not here
+        deadline = time.monotonic() + self.timeout
+        if not self._mutex.acquire(timeout=self.timeout):
+            raise _WriteQueueTimeout()
+        releases_mutex = True
+        try:
+            fd = self._file()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not self._wait(fd, deadline):
+                    releases_mutex = False  # the waiting thread releases it once its flock returns
+                    raise _WriteQueueTimeout() from None
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            if releases_mutex:
+                self._mutex.release()
+
+    def _wait(self, fd: int, deadline: float) -> bool:
+        """Wait in the kernel's queue for the ``flock``, at most until ``deadline``; False when it passed.
+        A blocked ``flock`` cannot be cancelled, so it runs on a helper thread: if we stop waiting, the helper
+        releases the lock as soon as it gets it, then this process's mutex (no other thread of ours may use the
+        descriptor meanwhile: its ``flock`` would succeed at once, sharing the helper's)."""
+        state = {"got": False, "abandoned": False}
+        guard = threading.Lock()
+        done = threading.Event()
+
+        def take():
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            with guard:
+                if not state["abandoned"]:
+                    state["got"] = True
+                    done.set()
+                    return
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            self._mutex.release()
+
+        threading.Thread(target=take, name="clientelitis-write-queue", daemon=True).start()
+        done.wait(max(0.0, deadline - time.monotonic()))
+        with guard:
+            if state["got"]:
+                return True
+            state["abandoned"] = True
+            return False
+
+
+def _write_queue_for(url: str, timeout: float) -> WriteQueue | None:
+    """The write queue of a SQLite file (none for PostgreSQL or an in-memory database)."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query.get("uri"):
+        return None
+    return WriteQueue(os.path.abspath(parsed.database) + ".write-lock", timeout)
+
+
 class Store:
     """All persistence for rooms, participants and responses."""
 
@@ -267,6 +353,8 @@ class Store:
         self.url = url or config.database_url()
         self.engine = _make_engine(self.url, busy_timeout)
         self._writer = self.engine.execution_options(clientelitis_write=True)
+        #: SQLite only: our writers queue for the database in turn (see :class:`WriteQueue`).
+        self.write_queue = _write_queue_for(self.url, busy_timeout)
         self.retries = retries
         #: Called with the attempt number when a write waits for a locked database (the participant's page
         #: shows it: ``saving.SaveStatus``).
@@ -315,15 +403,25 @@ class Store:
     def _write(self):
         return self._writer.begin()
 
+    def _attempt(self, fn: Callable[[sa.Connection], Any]) -> Any:
+        """One attempt of ``fn`` in a write transaction; on SQLite, in turn with our other writers (the
+        connection is checked out before and returned after our turn: only the transaction is in it)."""
+        if self.write_queue is None:
+            with self._write() as conn:
+                return fn(conn)
+        with self._writer.connect() as conn:
+            with self.write_queue.held(), conn.begin():
+                return fn(conn)
+
     def _retrying(self, fn: Callable[[sa.Connection], Any]) -> Any:
         """Run ``fn`` in a write transaction, retrying while another writer holds the database."""
         delay = 0.05
         for attempt in range(1, self.retries + 2):
             try:
-                with self._write() as conn:
-                    return fn(conn)
-            except OperationalError as exc:
-                if "locked" not in str(exc).lower() or attempt > self.retries:
+                return self._attempt(fn)
+            except (OperationalError, _WriteQueueTimeout) as exc:
+                foreign = isinstance(exc, OperationalError) and "locked" not in str(exc).lower()
+                if foreign or attempt > self.retries:
                     raise StoreError("error.db_busy") from exc
                 if self.on_retry:
                     self.on_retry(attempt)
@@ -679,32 +777,25 @@ class Store:
         self, participant: Participant, exercise: str, item: str, value: Any
     ) -> None:
         """Insert or replace one answer (``value`` is any JSON-serialisable object)."""
-        payload = json.dumps(value, ensure_ascii=False)
-        now = time.time()
+        params = {
+            "p_room": participant.room_id,
+            "p_id": participant.id,
+            "p_exercise": exercise,
+            "p_item": item,
+            "p_value": json.dumps(value, ensure_ascii=False),
+            "p_now": time.time(),
+            "p_hidden": False,
+        }
 
         def tx(conn):
-            status = conn.execute(sa.select(rooms.c.status).where(rooms.c.id == participant.room_id)).scalar()
-            if status != "open":
+            # Three statements, their SQL built once: the checks ride on the writes (a participant who is not
+            # in the room they name, or a room that is not open, changes no row) and a refusal rolls back.
+            if conn.execute(_SAVE_SEEN, params).rowcount != 1:
+                open_ = conn.execute(_ROOM_STATUS, params).scalar() == "open"
+                raise StoreError("join.token_unknown") if open_ else StoreError("join.room_closed", room="")
+            conn.execute(_SAVE_UPSERT, params)
+            if conn.execute(_SAVE_BUMP, params).rowcount != 1:
                 raise StoreError("join.room_closed", room="")
-            self._own_team(conn, participant)
-            insert = _insert_for(conn)
-            stmt = insert(responses).values(
-                room_id=participant.room_id,
-                participant_id=participant.id,
-                exercise=exercise,
-                item=item,
-                value=payload,
-                updated_at=now,
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["room_id", "participant_id", "exercise", "item"],
-                set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
-            )
-            conn.execute(stmt)
-            conn.execute(
-                participants.update().where(participants.c.id == participant.id).values(last_seen=now)
-            )
-            self._bump(conn, participant.room_id)
 
         self._retrying(tx)
 
@@ -771,6 +862,30 @@ class Store:
             self._bump(conn, room_id)
 
         self._retrying(tx)
+
+
+# -- save_response's statements, built once (building them anew took most of a write's time) -------------------
+_SAVE_SEEN = (
+    participants.update()
+    .where(participants.c.id == sa.bindparam("p_id"), participants.c.room_id == sa.bindparam("p_room"))
+    .values(last_seen=sa.bindparam("p_now"))
+)
+_ROOM_STATUS = sa.select(rooms.c.status).where(rooms.c.id == sa.bindparam("p_room"))
+_SAVE_BUMP = (
+    rooms.update()
+    .where(rooms.c.id == sa.bindparam("p_room"), rooms.c.status == "open")
+    .values(version=rooms.c.version + 1)
+)
+
+
+#: Written as text: SQLAlchemy does not cache the compiled form of its ``on_conflict_do_update`` constructs, and
+#: compiling it again took about half of a write's time. The same SQL runs on SQLite (3.24+) and PostgreSQL.
+_SAVE_UPSERT = sa.text(
+    "INSERT INTO responses (room_id, participant_id, exercise, item, value, updated_at, hidden)"
+    " VALUES (:p_room, :p_id, :p_exercise, :p_item, :p_value, :p_now, :p_hidden)"
+    " ON CONFLICT (room_id, participant_id, exercise, item)"
+    " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
+)
 
 
 def _v1_to_v2(conn: sa.Connection) -> None:
