@@ -31,11 +31,12 @@ def test_refills_stay_calm_while_pages_are_handed_out():
     assert not pool.may_warm(0, 0, since_handout=0.2, **kw)  # a storm is being served: wait
     assert pool.may_warm(0, 0, since_handout=1.5, **kw)
     assert not pool.may_warm(1, 0, since_handout=60, **kw)  # one at a time per two cores
+    assert not pool.may_warm(0, 0, since_handout=60, rendering=3, **kw)  # pages handed out still building
 
 
 def test_refills_hurry_when_someone_already_waits_for_a_kernel():
     kw = dict(calm=1, burst=2, quiet=1.5)
-    assert pool.may_warm(0, 3, since_handout=0.0, **kw)  # no quiet period for people who wait
+    assert pool.may_warm(0, 3, since_handout=0.0, rendering=20, **kw)  # no quiet period for people who wait
     assert pool.may_warm(1, 3, since_handout=0.0, **kw)  # one per core
     assert not pool.may_warm(2, 3, since_handout=0.0, **kw)
 

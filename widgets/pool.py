@@ -39,17 +39,18 @@ KERNEL_MB = 150
 
 
 def may_warm(active: int, waiting_requests: int, since_handout: float, *, calm: int, burst: int,
-             quiet: float) -> bool:
+             quiet: float, rendering: int = 0) -> bool:
     """May one more kernel start warming now?
 
     ``active`` kernels are warming; ``waiting_requests`` pages wait for a kernel because the pool ran out;
-    ``since_handout`` seconds passed since a page was last handed out. Calm refills (``calm`` at a time)
-    wait ``quiet`` seconds after a handout so pages being served get the CPU; when a person already
-    waits, up to ``burst`` warm at once without waiting.
+    ``since_handout`` seconds passed since a page was last handed out; ``rendering`` pages handed out are
+    still building. Calm refills (``calm`` at a time) wait until no page is building and ``quiet`` seconds
+    passed since the last handout, so pages being served get the CPU; when a person already waits, up to
+    ``burst`` warm at once without waiting.
     """
     if waiting_requests > 0:
         return active < burst
-    return active < calm and since_handout >= quiet
+    return active < calm and since_handout >= quiet and rendering == 0
 
 
 def next_turn(queue: list[tuple[int, str]], waiting: dict[str, int]) -> tuple[int, str]:
@@ -106,6 +107,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         self.last_handout = 0.0
         self.planned = self.pool_min
         self._warming_now = 0
+        self._rendering: dict[int, float] = {}  # pages handed out and still building: id -> start
         self._waiting: dict[str, int] = {}  # notebook -> pages waiting for one of its kernels
         self._queue: list[tuple[int, str]] = []  # kernels waiting to warm: (arrival, notebook)
         self._arrivals = itertools.count()
@@ -176,9 +178,18 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         short = int(bool(pool) and not pool[0].done())  # this person will wait for a kernel still warming
         self._waiting[notebook_name] = self._waiting.get(notebook_name, 0) + short
         try:
-            return await self._voila_rendered(notebook_name, *args, **kwargs)
+            result = await self._voila_rendered(notebook_name, *args, **kwargs)
         finally:
             self._waiting[notebook_name] -= short
+        render_task = result[0]  # the page's cell: done once the app is built and shown
+        self._rendering[id(render_task)] = time.monotonic()
+        render_task.add_done_callback(lambda task: self._rendering.pop(id(task), None))
+        return result
+
+    def pages_rendering(self, limit: float = 30) -> int:
+        """Pages handed out whose app is still being built (one stuck for ``limit`` s no longer counts)."""
+        now = time.monotonic()
+        return sum(1 for started in self._rendering.values() if now - started < limit)
 
 
     async def _gentle_initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
@@ -189,7 +200,8 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         try:
             while not (next_turn(self._queue, self._waiting) == turn and may_warm(
                     self._warming_now, sum(self._waiting.values()), time.monotonic() - self.last_handout,
-                    calm=self.warm_at_once, burst=self.burst_at_once, quiet=self.quiet_seconds)):
+                    calm=self.warm_at_once, burst=self.burst_at_once, quiet=self.quiet_seconds,
+                    rendering=self.pages_rendering())):
                 await asyncio.sleep(0.1)
         finally:
             self._queue.remove(turn)
