@@ -246,10 +246,19 @@ class Server:
 
 
 def _get(url: str, timeout: float) -> float | None:
+    """Seconds until the whole page arrived with its widgets; None if it failed or took over ``timeout``.
+
+    Read in pieces against a deadline: Voila keeps a slow page's connection alive with heartbeats, so a
+    socket timeout alone never fires (a stock kernel that died at start hung the previous run)."""
     t0 = time.perf_counter()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
-            body = resp.read()
+            chunks = []
+            while chunk := resp.read1(65536):
+                chunks.append(chunk)
+                if time.perf_counter() - t0 > timeout:
+                    return None
+            body = b"".join(chunks)
         if b"application/vnd.jupyter.widget-view+json" not in body:
             return None
         return time.perf_counter() - t0
