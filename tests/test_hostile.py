@@ -562,9 +562,11 @@ def shown(tmp_path_factory) -> Shown:
         html = _build_room_names(store, out, tr)
     out.html["rooms"] = html + rooms.html()
     room, key, autora, members = _build_people_room(store, out)
-    with Capture() as console:  # every panel draws itself when the console opens
+    with Capture() as console:  # the console opens, and the facilitator shows every workshop's results
         app = FacilitatorApp(store, Page({"room": room.code, "key": key}))
         app.watcher.stop()
+        for exercise in list(app.showing.options):
+            app.showing.value = exercise[1]
     with Capture() as pages:
         views = [VacasParticipant(store, room, autora, tr), ClientesParticipant(store, room, autora, tr),
                  ClientelitisParticipant(store, room, autora, tr, today=TODAY)]
