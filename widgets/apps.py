@@ -24,11 +24,10 @@ def _warm() -> None:
     """Work every page needs anyway, done while a preheated kernel still waits for its request."""
     import plotly.graph_objects as go
 
+    from .chartwidget import Chart  # the widget class imported, plotly.js published for the browser
     from .i18n import Translator
 
     go.Figure(go.Scatter(x=[1], y=[1]), layout={"title": {"text": "."}}).to_dict()  # loads the validators
-    from .chartwidget import Chart  # the widget class imported, plotly.js published for the browser
-
     _ = Chart
     for lang in ("es", "en"):
         Translator(lang)("lang.es")

@@ -23,6 +23,9 @@ from plotly.basedatatypes import Undefined  # "leave this trace's property as it
 from .feliz import FACES
 from .i18n import Translator
 from .text import plot_text
+from .validators import use_lean_table
+
+use_lean_table()  # before the template below is checked: Plotly then reads only the part of its table we use
 
 # Okabe-Ito palette
 BLUE = "#0072B2"

@@ -21,6 +21,9 @@ import plotly
 import plotly.graph_objects as go
 
 from .config import ROOT
+from .validators import use_lean_table
+
+use_lean_table()
 
 #: Where the bundle is published, relative to the notebooks' folder (Voila serves it under voila/files/).
 BUNDLE_NAME = f"static/plotly-widget-{plotly.__version__}.js"

@@ -1,0 +1,103 @@
+"""What a page kernel loads: Plotly's property table in the part our charts use, and no debugger."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from widgets import kernel, validators
+
+ROOT = validators.ROOT
+
+
+def test_the_lean_table_keeps_only_our_chart_types_and_the_layout(tmp_path):
+    assert validators.publish_table(tmp_path)
+    table = json.loads((tmp_path / validators.TABLE_NAME).read_text(encoding="utf-8"))
+    full = json.loads(validators._SOURCE.read_text(encoding="utf-8"))
+    assert {key.split(".", 1)[0] for key in table} == validators.KEPT
+    assert all(table[key] == full[key] for key in table)  # copied as they are
+    assert len(table) < len(full) / 2
+    assert [p.name for p in (tmp_path / "static").iterdir()] == [validators.TABLE_NAME.split("/")[1]]
+
+
+def test_a_lookup_the_lean_table_lacks_loads_the_whole_table():
+    table = validators.LeanTable({"layout": {"x": 1}})
+    assert table.get("layout") == {"x": 1} and not table.complete
+    assert table.get("heatmap.colorscale")["superclass"] == "ColorscaleValidator"
+    assert table.complete and len(table) > 10_000
+
+
+# Run in a fresh interpreter: Plotly reads its table once per process.
+_EVERY_CHART = """
+import json, os, sys, tempfile
+os.environ["CLIENTELITIS_VAR"] = tempfile.mkdtemp()
+from plotly.validator_cache import ValidatorCache
+from widgets.store import Store
+from widgets.demo import seed_demo
+from widgets.page import Page
+from widgets.facilitator import FacilitatorApp
+from widgets.participant import ParticipantApp
+from widgets.exercises import EXERCISES
+
+store = Store()
+room, key = seed_demo(store, participants=12)
+token = store.join(room, "Lean", "Equipo 1")[1]
+store.update_room_state(room.id, revealed=True)
+console = FacilitatorApp(store, Page({"room": room.code, "key": key}))
+console.watcher.stop()
+for panel in console.panels:
+    panel.refresh()
+for ex in EXERCISES:
+    ParticipantApp(store, Page({"room": room.code, "me": token}), ex)
+import plotly.graph_objects as go
+try:
+    go.Bar(x=[1], y=[1], colour="red")
+    refused = False
+except ValueError:
+    refused = True
+print(json.dumps({"lean": type(ValidatorCache._json_cache).__name__, "complete": ValidatorCache._json_cache.complete,
+                  "refused": refused}))
+"""
+
+
+def test_every_chart_we_draw_is_checked_with_the_lean_table():
+    out = subprocess.run([sys.executable, "-c", _EVERY_CHART], capture_output=True, text=True, cwd=ROOT, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["lean"] == "LeanTable"
+    assert not result["complete"]  # no chart needed a part we left out (add its type to KEPT otherwise)
+    assert result["refused"]  # figures are still checked: a misspelt property is refused
+
+
+def test_voila_starts_page_kernels_with_our_launcher():
+    manager = kernel.PageKernelSpecManager()
+    spec = manager.get_kernel_spec("python3")
+    assert spec.argv[1:3] == ["-m", "widgets.kernel"]
+    assert "{connection_file}" in spec.argv
+    stock = kernel.KernelSpecManager().get_kernel_spec("python3")
+    assert stock.argv[1:3] == ["-m", "ipykernel_launcher"]  # Jupyter itself keeps the standard kernel
+    config = json.loads((ROOT / "voila.json").read_text())
+    assert config["VoilaConfiguration"]["kernel_spec_manager_class"] == "widgets.kernel.PageKernelSpecManager"
+
+
+def test_a_page_kernel_runs_without_the_debugger():
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=kernel.PageKernelSpecManager())
+    km.start_kernel(cwd=str(ROOT / "workshops"))  # where Voila starts them
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        seen = []
+        reply = kc.execute_interactive(
+            "import sys; print(sorted(n for n in ('debugpy', 'rfc3987_syntax') if sys.modules.get(n, 0) is None))",
+            timeout=60, output_hook=lambda m: seen.append(m["content"].get("text", "")))
+        assert reply["content"]["status"] == "ok"
+        assert "".join(seen).strip() == "['debugpy', 'rfc3987_syntax']"
+        assert not kc.kernel_info(reply=True)["content"].get("debugger", False)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
