@@ -6,7 +6,8 @@ import sys
 
 # Only page kernels import this module. Plotly imports nbformat, whose jsonschema loads the optional
 # ``rfc3987_syntax`` package, which builds an IRI grammar at import: 1.8 s of CPU and 17 MB in every kernel,
-# for a format check pages never make. Marking it absent makes jsonschema skip that one check.
+# for a format check pages never make. Marking it absent makes jsonschema skip that one check. (Voila's page
+# kernels start with it marked already, see widgets/kernel.py; this covers notebooks run by Jupyter or nbval.)
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import ipywidgets as W  # noqa: E402

@@ -13,14 +13,13 @@ serve it), the loader asks the kernel and the chart falls back to carrying the b
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import plotly
 import plotly.graph_objects as go
 
 from .config import ROOT
+from .files import write_atomically
 from .validators import use_lean_table
 
 use_lean_table()
@@ -32,18 +31,13 @@ _FALLBACK = "clientelitis-full-bundle"
 
 
 def publish_bundle(folder: Path = ROOT / "workshops") -> bool:
-    """Copy plotly's widget bundle next to the notebooks unless an identical copy is there; True when ready."""
+    """Copy plotly's widget bundle next to the notebooks unless an identical copy is there; True when ready.
+    Every page kernel calls it at start: a copy already there costs two ``stat`` calls, not a 5 MB read."""
     target = folder / BUNDLE_NAME
     try:
-        source = _SOURCE.read_bytes()
-        if target.exists() and target.stat().st_size == len(source):
+        if target.exists() and target.stat().st_size == _SOURCE.stat().st_size:
             return True
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plotly-widget-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(source)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)  # atomic: pages starting together never see half a file
+        write_atomically(target, _SOURCE.read_bytes())
         return True
     except OSError:
         return False

@@ -191,7 +191,6 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         now = time.monotonic()
         return sum(1 for started in self._rendering.values() if now - started < limit)
 
-
     async def _gentle_initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
         if kernel_id is not None:  # a restart: do it now
             return await self._voila_initialize(notebook_path, kernel_id, **kwargs)

@@ -12,13 +12,12 @@ before: only memory changes.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import plotly
 
 from .config import ROOT
+from .files import write_atomically
 
 #: The parts of the table our figures use: the layout, the figure's own fields, and our chart types.
 KEPT = frozenset({"layout", "data", "frames", "scatter", "bar", "pie", "scatterpolar", "sankey", "indicator"})
@@ -38,12 +37,7 @@ def publish_table(folder: Path = ROOT / "workshops") -> bool:
         return True
     try:
         table = lean(json.loads(_SOURCE.read_text(encoding="utf-8")))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".plotly-validators-")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(table, f, separators=(",", ":"))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)  # atomic: kernels starting together never read half a file
+        write_atomically(target, json.dumps(table, separators=(",", ":")).encode("utf-8"))
         return True
     except (OSError, ValueError):
         return False
