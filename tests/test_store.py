@@ -399,7 +399,8 @@ def test_write_queue_is_sqlite_only(store):
 @pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks to see the queue")
 def test_a_second_store_waits_its_turn_in_the_queue_then_saves(tmp_path):
     """Two stores on one file (like two Voila servers): while one is inside a write, the other's write waits in
-    the kernel's queue (not in SQLite's busy handler: no retry is announced) and then saves; nothing lost."""
+    the kernel's queue (not in SQLite's busy handler: no retry is announced) and then saves; nothing lost.
+    (A team's shared item: answers do not queue on the lock, see the group-commit tests below.)"""
     import threading
 
     url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
@@ -414,18 +415,17 @@ def test_a_second_store_waits_its_turn_in_the_queue_then_saves(tmp_path):
     holder = _holding(first, ana, inside, release)
     try:
         assert not _queue_is_free(first)  # the lock is held for the whole transaction
-        writer = threading.Thread(target=lambda: (second.save_response(bea, "feliz", "tp1", {"enter": 4}),
+        writer = threading.Thread(target=lambda: (second.update_team_item(bea, "ex", "sala", lambda v: 4),
                                                   saved.set()))
         writer.start()
         _until(lambda: _someone_queues_on(first.write_queue.path), "the second store queues for the lock")
-        assert not saved.is_set() and second.responses(room.id).empty
+        assert not saved.is_set() and second.team_items(room.id).empty
     finally:
         release.set()
         holder.join(60)
     writer.join(60)
     assert saved.is_set() and retries == []
-    assert second.responses(room.id)["value"].tolist() == [{"enter": 4}]
-    assert first.team_items(room.id)["value"].tolist() == [1]
+    assert first.team_items(room.id).sort_values("team")["value"].tolist() == [1, 4]
     assert first.room_version(room.id) == version + 2
     assert _queue_is_free(first)
     first.dispose(), second.dispose()
@@ -447,7 +447,7 @@ def test_threads_of_one_store_take_turns_before_the_file_lock(tmp_path):
     inside, release = threading.Event(), threading.Event()
     holder = _holding(s, ana, inside, release)
     try:
-        writer = threading.Thread(target=s.save_response, args=(bea, "feliz", "tp1", 1))
+        writer = threading.Thread(target=s.update_team_item, args=(bea, "ex", "x", lambda v: 1))
         writer.start()
 
         def waits_on_mutex() -> bool:
@@ -461,7 +461,7 @@ def test_threads_of_one_store_take_turns_before_the_file_lock(tmp_path):
         release.set()
         holder.join(60)
     writer.join(60)
-    assert len(begins) == 2 and len(s.responses(room.id)) == 1 and _queue_is_free(s)
+    assert len(begins) == 2 and len(s.team_items(room.id)) == 2 and _queue_is_free(s)
     s.dispose()
 
 
