@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from widgets import store as store_mod
 from widgets.spool import Refusal, Spool
 from widgets.store import Store, StoreError
 
-from .test_store import _holding, _queue_is_free, _someone_queues_on, _until
+from .test_store import _behind_a_holder, _queue_is_free, _someone_queues_on
 
 
 # -- the spool on its own ---------------------------------------------------------------------------------------
@@ -136,20 +135,14 @@ def test_a_writer_behind_the_holder_waits_to_be_told_not_on_the_lock(tmp_path):
     bea, _ = second.join(room, "Bea", "Sala")
     retries: list[int] = []
     second.on_retry = retries.append
-    inside, release, saved = threading.Event(), threading.Event(), threading.Event()
-    holder = _holding(first, ana, inside, release)
-    try:
-        writer = threading.Thread(target=lambda: (second.save_response(bea, "feliz", "tp1", {"enter": 4}),
-                                                  saved.set()))
-        writer.start()
-        _until(lambda: len(second.spool.waiting()) == 1, "the answer waits in the spool")
+
+    def while_held():
         assert not _someone_queues_on(first.write_queue.path)
-        assert not saved.is_set() and second.responses(room.id).empty
-    finally:
-        release.set()
-        holder.join(60)
-    writer.join(120)
-    assert saved.is_set() and retries == []
+        assert second.responses(room.id).empty
+
+    saved = _behind_a_holder(first, ana, lambda: second.save_response(bea, "feliz", "tp1", {"enter": 4}),
+                             lambda: len(second.spool.waiting()) == 1, "the answer waits in the spool", while_held)
+    assert saved and retries == []
     assert second.responses(room.id)["value"].tolist() == [{"enter": 4}]
     assert second.spool.waiting() == [] and _queue_is_free(first)
     first.dispose(), second.dispose()

@@ -389,6 +389,27 @@ def _holding(store: Store, participant, inside, release):
     return thread
 
 
+def _behind_a_holder(first: Store, participant, write, waiting, what: str, while_held) -> bool:
+    """Run ``write`` on a thread while ``first`` is inside a write of ``participant``'s; once ``waiting()``
+    holds, check that the write has not finished and run ``while_held()``; then let the holder finish. Returns
+    whether the write finished."""
+    import threading
+
+    inside, release, saved = threading.Event(), threading.Event(), threading.Event()
+    holder = _holding(first, participant, inside, release)
+    writer = threading.Thread(target=lambda: (write(), saved.set()))
+    try:
+        writer.start()
+        _until(waiting, what)
+        assert not saved.is_set()
+        while_held()
+    finally:
+        release.set()
+        holder.join(60)
+    writer.join(120)
+    return saved.is_set()
+
+
 def test_write_queue_is_sqlite_only(store):
     if store.engine.dialect.name == "sqlite":
         assert store.write_queue.path == store.engine.url.database + ".write-lock"
@@ -400,9 +421,7 @@ def test_write_queue_is_sqlite_only(store):
 def test_a_second_store_waits_its_turn_in_the_queue_then_saves(tmp_path):
     """Two stores on one file (like two Voila servers): while one is inside a write, the other's write waits in
     the kernel's queue (not in SQLite's busy handler: no retry is announced) and then saves; nothing lost.
-    (A team's shared item: answers do not queue on the lock, see the group-commit tests below.)"""
-    import threading
-
+    (A team's shared item: answers do not queue on the lock, see tests/test_spool.py.)"""
     url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
     first, second = Store(url), Store(url, busy_timeout=120)  # the second never gives up waiting in this test
     room, _ = first.create_room("Cola", "hotel")
@@ -411,20 +430,15 @@ def test_a_second_store_waits_its_turn_in_the_queue_then_saves(tmp_path):
     version = first.room_version(room.id)
     retries: list[int] = []
     second.on_retry = retries.append
-    inside, release, saved = threading.Event(), threading.Event(), threading.Event()
-    holder = _holding(first, ana, inside, release)
-    try:
+
+    def while_held():
         assert not _queue_is_free(first)  # the lock is held for the whole transaction
-        writer = threading.Thread(target=lambda: (second.update_team_item(bea, "ex", "sala", lambda v: 4),
-                                                  saved.set()))
-        writer.start()
-        _until(lambda: _someone_queues_on(first.write_queue.path), "the second store queues for the lock")
-        assert not saved.is_set() and second.team_items(room.id).empty
-    finally:
-        release.set()
-        holder.join(60)
-    writer.join(60)
-    assert saved.is_set() and retries == []
+        assert second.team_items(room.id).empty
+
+    saved = _behind_a_holder(first, ana, lambda: second.update_team_item(bea, "ex", "sala", lambda v: 4),
+                             lambda: _someone_queues_on(first.write_queue.path),
+                             "the second store queues for the lock", while_held)
+    assert saved and retries == []
     assert first.team_items(room.id).sort_values("team")["value"].tolist() == [1, 4]
     assert first.room_version(room.id) == version + 2
     assert _queue_is_free(first)

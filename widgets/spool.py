@@ -146,19 +146,25 @@ class Spool:
     def _path(self, ident: str, suffix: str) -> str:
         return os.path.join(self.folder, ident + suffix)
 
+    def _create(self, name: str) -> int:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+        try:
+            return os.open(os.path.join(self.folder, name), flags, 0o666)
+        except FileNotFoundError:  # the folder went (/dev/shm emptied under a running server): make it again
+            os.makedirs(self.folder, exist_ok=True)
+            return os.open(os.path.join(self.folder, name), flags, 0o666)
+
     def add(self, ident: str, payload: dict[str, Any]) -> str:
         """Leave ``payload`` (JSON-serialisable) waiting under ``ident`` (from :func:`new_ident`); returns the
         name of its file. A small payload travels in the file's name itself (one ``open`` to add it, none to
         read it back); a bigger one is written into the file, which appears whole under its name by a rename."""
-        if not os.path.isdir(self.folder):  # /dev/shm emptied under a running server
-            os.makedirs(self.folder, exist_ok=True)
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         inline = ident + "=" + data.replace("%", "%25").replace("/", "%2F")
         if len((inline + ".req").encode()) <= _NAME_MAX:
-            os.close(os.open(self._path(inline, ".req"), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666))
+            os.close(self._create(inline + ".req"))
             return inline
         temporary = self._path(ident, ".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        fd = self._create(ident + ".tmp")
         try:
             os.write(fd, data.encode())
         finally:

@@ -23,6 +23,7 @@ from typing import Any, Callable
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import config
@@ -437,12 +438,17 @@ class Store:
 
     def _retrying(self, fn: Callable[[sa.Connection], Any]) -> Any:
         """Run ``fn`` in a write transaction, retrying while another writer holds the database."""
+        return self._with_retries(lambda: self._attempt(fn))
+
+    def _with_retries(self, once: Callable[[], Any]) -> Any:
+        """Call ``once`` (one write attempt) until it gets through, pausing and calling ``on_retry`` while the
+        database is locked; past ``retries`` attempts, or on any other database error, the busy message."""
         delay = 0.05
         for attempt in range(1, self.retries + 2):
             try:
-                return self._attempt(fn)
-            except (OperationalError, _WriteQueueTimeout) as exc:
-                foreign = isinstance(exc, OperationalError) and "locked" not in str(exc).lower()
+                return once()
+            except (OperationalError, sqlite3.OperationalError, _WriteQueueTimeout) as exc:
+                foreign = not isinstance(exc, _WriteQueueTimeout) and "locked" not in str(exc).lower()
                 if foreign or attempt > self.retries:
                     raise StoreError("error.db_busy") from exc
                 if self.on_retry:
@@ -855,27 +861,21 @@ class Store:
             raise StoreError(found.key, **found.fields)
         return True
 
-    def _commit_spool_in_turn(self, name: str) -> str | Refusal | None:
-        """Queue for the write queue (with retries) until the answer in file ``name`` is settled."""
-        delay = 0.05
-        for attempt in range(1, self.retries + 2):
-            try:
-                with self.write_queue.held():
-                    found, done = self._commit_spool(name)
-                self.spool.tell_writers(done, but=name)
-                if found != WAITING:
-                    return found
-            except (OperationalError, sqlite3.OperationalError, _WriteQueueTimeout) as exc:
-                foreign = not isinstance(exc, _WriteQueueTimeout) and "locked" not in str(exc).lower()
-                if foreign or attempt > self.retries:
-                    self.spool.withdraw(name)
-                    raise StoreError("error.db_busy") from exc
-                if self.on_retry:
-                    self.on_retry(attempt)
-                time.sleep(delay)
-                delay = min(delay * 2, 2.0)
-        self.spool.withdraw(name)
-        raise StoreError("error.db_busy")
+    def _commit_spool_in_turn(self, name: str) -> Refusal | None:
+        """Queue for the write queue (with retries) and commit what waits, the answer in file ``name``
+        included; an answer given up is withdrawn."""
+
+        def turn():
+            with self.write_queue.held():
+                found, done = self._commit_spool(name)
+            self.spool.tell_writers(done, but=name)
+            return found
+
+        try:
+            return self._with_retries(turn)
+        except StoreError:
+            self.spool.withdraw(name)
+            raise
 
     def _commit_spool(self, name: str) -> tuple[str | Refusal | None, dict[str, Refusal | None]]:
         """Holding the write queue: if the answer in file ``name`` still waits, commit every waiting answer in
@@ -968,10 +968,15 @@ _SAVE_BUMP = (
     .values(version=rooms.c.version + 1)
 )
 
-#: The same checks and writes for a batch of spooled answers, in SQLite's own dialect.
-_SQLITE_ROOM_STATUS = "SELECT status FROM rooms WHERE id = :p_room"
-_SQLITE_SEEN = "UPDATE participants SET last_seen = :p_now WHERE id = :p_id AND room_id = :p_room"
-_SQLITE_BUMP_BY = "UPDATE rooms SET version = version + :p_count WHERE id = :p_room"
+_SAVE_BUMP_BY = (
+    rooms.update().where(rooms.c.id == sa.bindparam("p_room")).values(version=rooms.c.version + sa.bindparam("p_count"))
+)
+
+
+def _sqlite_text(statement: sa.ClauseElement) -> str:
+    """A statement as SQLite's own driver takes it (named parameters), for batches run on the raw connection."""
+    return str(statement.compile(dialect=sqlite_dialect.dialect(paramstyle="named")))
+
 
 #: Written as text: SQLAlchemy does not cache the compiled form of its ``on_conflict_do_update`` constructs, and
 #: compiling it again took about half of a write's time. The same SQL runs on SQLite (3.24+) and PostgreSQL.
@@ -981,6 +986,11 @@ _SAVE_UPSERT = sa.text(
     " ON CONFLICT (room_id, participant_id, exercise, item)"
     " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
 )
+
+
+_SQLITE_ROOM_STATUS = _sqlite_text(_ROOM_STATUS)
+_SQLITE_SEEN = _sqlite_text(_SAVE_SEEN)
+_SQLITE_BUMP_BY = _sqlite_text(_SAVE_BUMP_BY)
 
 
 def _save_answers(db: sqlite3.Connection, batch: list[tuple[str, dict[str, Any]]]) -> dict[str, Refusal | None]:
