@@ -1,0 +1,114 @@
+// Clientelitis' page front end: connect to the page's kernel and show its widgets.
+//
+// Voila's own front end is a JupyterLab application: on a 2-core machine it needs about two seconds
+// (dozens of scripts, plugins, federated extensions) before the first widget shows, even for a page with
+// a single button. Our pages need far less: the kernel is already running and its notebook executed when
+// the page arrives (preheated pool), and every page shows one widget tree built from ipywidgets' controls
+// and anywidget. So this is just that: one script that opens the kernel's websocket, asks for every
+// widget's state in one message (ipywidgets 8's control comm) and attaches the views in place.
+import "./define-shim.js";
+import { anywidgetFactory } from "./define-shim.js";
+import "anywidget";
+import "./define-shim-end.js";
+import * as base from "@jupyter-widgets/base";
+import * as controls from "@jupyter-widgets/controls";
+import { ManagerBase } from "@jupyter-widgets/base-manager";
+import { KernelConnection, ServerConnection } from "@jupyterlab/services";
+import { Widget } from "@lumino/widgets";
+
+import "@jupyter-widgets/controls/css/widgets.css";
+import "@jupyter-widgets/base/css/index.css";
+import "./page.css";
+
+const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
+const modules = {
+  "@jupyter-widgets/base": base,
+  "@jupyter-widgets/controls": controls,
+  anywidget: anywidgetFactory(base),
+};
+
+class PageManager extends ManagerBase {
+  constructor(kernel) {
+    super();
+    this.kernel = kernel;
+    kernel.registerCommTarget(this.comm_target_name, async (comm, msg) => {
+      await this.handle_comm_open(new base.shims.services.Comm(comm), msg);
+    });
+  }
+
+  async loadClass(className, moduleName) {
+    const module = modules[moduleName];
+    if (!module || !module[className]) {
+      throw new Error(`Class ${className} not found in module ${moduleName}`);
+    }
+    return module[className];
+  }
+
+  async _create_comm(target, modelId, data, metadata, buffers) {
+    const comm = this.kernel.createComm(target, modelId);
+    if (data || metadata) {
+      comm.open(data, metadata, buffers);
+    }
+    return new base.shims.services.Comm(comm);
+  }
+
+  async _get_comm_info() {
+    const reply = await this.kernel.requestCommInfo({ target_name: this.comm_target_name });
+    return reply.content.status === "ok" ? reply.content.comms : {};
+  }
+
+  async show(script) {
+    const { model_id: modelId } = JSON.parse(script.textContent);
+    const model = await this.get_model(modelId);
+    const view = await this.create_view(model);
+    const host = document.createElement("div");
+    host.className = "cl-widget-host";
+    script.replaceWith(host);
+    Widget.attach(view.luminoWidget, host);
+    return view;
+  }
+}
+
+function config() {
+  const el = document.getElementById("jupyter-config-data");
+  return el ? JSON.parse(el.textContent) : {};
+}
+
+function pageState(state) {
+  document.body.dataset.clState = state;
+}
+
+async function main() {
+  const { baseUrl = "/", kernelId } = config();
+  if (!kernelId) {
+    pageState("no-kernel");
+    return;
+  }
+  const serverSettings = ServerConnection.makeSettings({ baseUrl });
+  const kernel = new KernelConnection({ model: { id: kernelId, name: "python3" }, serverSettings });
+  kernel.connectionStatusChanged.connect((_, status) => {
+    document.body.classList.toggle("cl-offline", status !== "connected");
+  });
+  // Tell the server when the page goes away, as Voila's front end does: the kernel is shut down at once
+  // instead of waiting for the culler.
+  window.addEventListener("pagehide", (event) => {
+    if (!event.persisted) {
+      navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernelId}`);
+    }
+  });
+  const manager = new PageManager(kernel);
+  await manager._loadFromKernel();
+  const scripts = [...document.querySelectorAll(`script[type="${VIEW_MIME}"]`)];
+  await Promise.all(scripts.map((script) => manager.show(script)));
+  window.addEventListener("resize", () => {
+    for (const host of document.querySelectorAll(".cl-widget-host > .lm-Widget")) {
+      host.dispatchEvent(new Event("resize"));
+    }
+  });
+  pageState("ready");
+}
+
+main().catch((error) => {
+  console.error("Clientelitis: the page could not connect to its kernel", error);
+  pageState("failed");
+});
