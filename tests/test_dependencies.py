@@ -53,3 +53,29 @@ def test_python_version_agrees():
     for path in (ROOT / "environment.yml", ROOT / "binder" / "environment.yml"):
         assert "python=3.11" in yaml.safe_load(path.read_text())["dependencies"]
     assert tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"] == ">=3.11"
+
+
+def frontend_pins() -> dict[str, str]:
+    import json
+
+    package = json.loads((ROOT / "frontend" / "package.json").read_text())
+    return {**package["dependencies"], **package["devDependencies"]}
+
+
+def test_frontend_packages_are_pinned_exactly():
+    for name, version in frontend_pins().items():
+        assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"frontend/package.json: pin {name} exactly, not {version}"
+
+
+def test_frontend_speaks_the_kernels_widget_versions():
+    """The page's script must understand the widgets the kernels send: the same anywidget, and the widget
+    protocol of the pinned ipywidgets (8.x: @jupyter-widgets/base 6, controls 5)."""
+    import json
+
+    pins, front = pyproject_pins(), frontend_pins()
+    assert front["anywidget"] == pins["anywidget"]
+    assert pins["ipywidgets"].startswith("8.")
+    assert front["@jupyter-widgets/base"].startswith("6.") and front["@jupyter-widgets/controls"].startswith("5.")
+    lock = json.loads((ROOT / "frontend" / "package-lock.json").read_text())["packages"]
+    for name, version in front.items():  # the lock file agrees with the pins (npm ci builds what is committed)
+        assert lock[f"node_modules/{name}"]["version"] == version, name

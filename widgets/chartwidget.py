@@ -50,7 +50,25 @@ const here = location.pathname.match(/^(.*\\/voila\\/)render\\/(.*\\/)?[^\\/]*$/
 const url = here ? new URL(here[1] + "files/" + (here[2] || "") + "{bundle_name}", location.href).href : null;
 let shared = null;
 try {{ shared = url ? (await import(url)).default : null; }} catch (error) {{ console.warn("plotly bundle", url, error); }}
-export default shared ?? {{ initialize({{ model }}) {{ model.send({{ "{_FALLBACK}": true }}); }}, render() {{}} }};
+// Plotly draws at the width its box has when the chart renders: 700 px for a chart not yet on the page, too
+// wide for a phone. So a chart redraws (responsive config, on a window resize) whenever its box's width changes.
+const fitted = (factory) => () => {{
+  const inner = factory();
+  return {{
+    initialize: inner.initialize,
+    render(view) {{
+      const dispose = inner.render(view);
+      let width = 0;
+      const watch = new ResizeObserver(([entry]) => {{
+        const now = Math.round(entry.contentRect.width);
+        if (now && now !== width) {{ width = now; window.dispatchEvent(new Event("resize")); }}
+      }});
+      watch.observe(view.el);
+      return () => {{ watch.disconnect(); if (typeof dispose === "function") dispose(); }};
+    }},
+  }};
+}};
+export default shared ? fitted(shared) : {{ initialize({{ model }}) {{ model.send({{ "{_FALLBACK}": true }}); }}, render() {{}} }};
 """
 
 
@@ -65,6 +83,7 @@ class Chart(go.FigureWidget):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._config = {**self._config, "responsive": True}  # fits its box (see the loader)
         if _LOADER is not None:
             self.on_msg(self._on_loader_msg)
 

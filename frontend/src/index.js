@@ -74,6 +74,19 @@ function config() {
   return el ? JSON.parse(el.textContent) : {};
 }
 
+// The server accepts a POST whose "_xsrf" field equals the "_xsrf" cookie (Tornado's double-submit check).
+// Voila's pages set no such cookie (its own front end's goodbye is refused with a 403 and the kernel waits
+// for the culler), so the page sets one for its own path, once, with a random value.
+function xsrfToken() {
+  const found = document.cookie.match(/(?:^|;\s*)_xsrf=([^;]*)/);
+  if (found) {
+    return decodeURIComponent(found[1]);
+  }
+  const token = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  document.cookie = `_xsrf=${token}; path=/; SameSite=Strict`;
+  return token;
+}
+
 function pageState(state) {
   document.body.dataset.clState = state;
 }
@@ -93,7 +106,9 @@ async function main() {
   // instead of waiting for the culler.
   window.addEventListener("pagehide", (event) => {
     if (!event.persisted) {
-      navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernelId}`);
+      const form = new FormData();
+      form.append("_xsrf", xsrfToken());
+      navigator.sendBeacon(`${baseUrl}voila/api/shutdown/${kernelId}`, form);
     }
   });
   const manager = new PageManager(kernel);
