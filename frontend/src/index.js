@@ -113,8 +113,10 @@ async function main() {
   });
   const manager = new PageManager(kernel);
   await manager._loadFromKernel();
+  performance.mark("cl-states");  // every widget's state arrived (marks: see docs/frontend.md)
   const scripts = [...document.querySelectorAll(`script[type="${VIEW_MIME}"]`)];
   await Promise.all(scripts.map((script) => manager.show(script)));
+  performance.mark("cl-shown");
   window.addEventListener("resize", () => {
     for (const host of document.querySelectorAll(".cl-widget-host > .lm-Widget")) {
       host.dispatchEvent(new Event("resize"));
