@@ -15,12 +15,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python -c "from widgets.chartwidget import publish_bundle; publish_bundle(); from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
+	$(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -c "from widgets.chartwidget import publish_bundle; publish_bundle(); from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
+	$(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -1,17 +1,23 @@
-// Builds the template's static files: clientelitis.js, clientelitis.css and the icon fonts.
+// Builds the template's static files: clientelitis.js (+ .css), the page, and clientelitis-charts.js, the
+// charts' module (loaded by each chart, see widgets/chartwidget.py).
 import * as esbuild from "esbuild";
 
-await esbuild.build({
-  entryPoints: { clientelitis: "src/index.js" },
+const common = {
   bundle: true,
   minify: !process.env.DEBUG,
   sourcemap: process.env.DEBUG ? "inline" : false,
-  format: "iife",
   target: ["es2020"],
   legalComments: "linked",
   outdir: "../share/jupyter/voila/templates/clientelitis/static",
-  loader: { ".woff": "file", ".woff2": "file", ".ttf": "file", ".eot": "file", ".svg": "file" },
-  assetNames: "fonts/[name]",
   define: { "process.env.NODE_ENV": '"production"' },
   logLevel: "info",
+};
+
+await esbuild.build({ ...common, entryPoints: { clientelitis: "src/index.js" }, format: "iife" });
+await esbuild.build({
+  ...common,
+  entryPoints: { "clientelitis-charts": "src/charts.js" },
+  format: "esm",
+  define: { ...common.define, global: "window" },  // plotly.js' sources are written for browserify
+  loader: { ".css": "empty" },  // map styles the traces we keep never use
 });

@@ -66,17 +66,17 @@ def test_every_notebook_is_committed_clean():
 
 
 @pytest.mark.app
-def test_the_shared_plotly_bundle_is_served_and_nothing_else_is(voila_server):
+def test_the_charts_module_is_served_and_no_other_file_is(voila_server):
     import urllib.error
 
-    from widgets import chartwidget
+    from widgets import chartwidget, voila_template
 
-    assert chartwidget.publish_bundle()
-    with urllib.request.urlopen(voila_server.base + "/voila/files/" + chartwidget.BUNDLE_NAME, timeout=60) as resp:
+    with urllib.request.urlopen(voila_server.base + "/" + chartwidget.MODULE, timeout=60) as resp:
         assert resp.status == 200
         assert "javascript" in resp.headers["Content-Type"]
-        assert resp.read() == chartwidget._SOURCE.read_bytes()
-    for path in ("00_bienvenida.ipynb", "../widgets/charts.py", "static/other.js", "../pyproject.toml"):
+        assert resp.read() == (voila_template.SOURCE / "static" / "clientelitis-charts.js").read_bytes()
+    for path in ("00_bienvenida.ipynb", "../widgets/charts.py", "static/other.js", "../pyproject.toml",
+                 "static/plotly-widget-6.5.0.js"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(voila_server.base + "/voila/files/" + path, timeout=60)
         assert refused.value.code in (403, 404), path

@@ -1,42 +1,50 @@
-"""Charts send a small loader instead of plotly.js; the loader's bundle is published next to the notebooks."""
+"""Charts send their figure as plain JSON and a small loader; the page draws them with our charts module."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
+import numpy as np
 import plotly.graph_objects as go
 
-from widgets import chartwidget
+from widgets import chartwidget, voila_template
 from widgets.chartwidget import Chart
 
 
-def test_a_chart_sends_a_small_loader_not_plotly_js():
-    chart = Chart(go.Figure(go.Bar(x=["a"], y=[1])))
+def test_a_chart_sends_its_figure_and_a_small_loader_not_plotly_js():
+    chart = Chart(go.Figure(go.Bar(x=["a"], y=[1]), layout={"title": {"text": "T"}}))
     state = chart.get_state()
-    assert len(json.dumps(state["_esm"])) < 2_000
-    assert chartwidget.BUNDLE_NAME in state["_esm"]
-    assert len(json.dumps(go.FigureWidget().get_state()["_esm"])) > 1_000_000  # what each chart sent before
+    assert len(json.dumps(state["_esm"])) < 2_000 and chartwidget.MODULE in state["_esm"]
+    assert state["figure"]["data"] == [{"type": "bar", "x": ["a"], "y": [1]}]
+    assert state["figure"]["layout"]["title"]["text"] == "T"
+    assert len(json.dumps(go.FigureWidget().get_state()["_esm"])) > 1_000_000  # what Plotly's own widget sends
     chart.close()
 
 
-def test_publishing_copies_the_installed_bundle_once(tmp_path):
-    assert chartwidget.publish_bundle(tmp_path)
-    target = tmp_path / chartwidget.BUNDLE_NAME
-    assert target.read_bytes() == chartwidget._SOURCE.read_bytes()
-    stamp = target.stat().st_mtime_ns
-    assert chartwidget.publish_bundle(tmp_path)
-    assert target.stat().st_mtime_ns == stamp  # already there: not rewritten
-    assert [p.name for p in target.parent.iterdir()] == [target.name]  # no temporary files left
-
-
-def test_publishing_reports_a_folder_it_cannot_write(tmp_path):
-    blocker = tmp_path / "file"
-    blocker.write_text("not a folder")
-    assert not chartwidget.publish_bundle(blocker)
-
-
-def test_a_page_that_cannot_load_the_bundle_gets_it_inside_the_chart():
-    chart = Chart(go.Figure())
-    chart._on_loader_msg(chart, {"clientelitis-full-bundle": True}, [])
-    assert chart._esm == str(go.FigureWidget._esm)
+def test_numbers_and_dates_from_pandas_become_json():
+    chart = Chart(go.Figure(go.Scatter(x=[dt.date(2026, 5, 1)], y=np.array([1.5]))))
+    state = json.loads(json.dumps(chart.get_state()["figure"]))  # what travels to the page is plain JSON
+    assert state["data"][0]["x"] == ["2026-05-01"]
+    y = state["data"][0]["y"]
+    assert y == [1.5] or (isinstance(y, dict) and "bdata" in y)  # plotly.js reads both forms
     chart.close()
+
+
+def test_the_figure_reads_like_a_plotly_figure():
+    chart = Chart(go.Figure(go.Bar(x=[1], y=["a"], name="n")))
+    assert chart.data[0].name == "n" and list(chart.data[0].x) == [1]
+    assert chart.show(go.Figure(go.Bar(x=[2], y=["a"]))) and list(chart.data[0].x) == [2]
+    assert not chart.show(go.Figure(go.Bar(x=[2], y=["a"])))  # the same figure again: nothing to send
+    chart.close()
+
+
+def test_the_charts_module_is_built_into_the_template_with_the_trace_types_we_use():
+    from widgets.validators import KEPT
+
+    module = (voila_template.SOURCE / "static" / "clientelitis-charts.js").read_text()
+    assert module.rstrip().endswith("*/") or "export" in module
+    traces = KEPT - {"layout", "data", "frames"}
+    for trace in traces:  # every trace type a chart builder may use is registered in the partial plotly.js
+        assert f'"{trace}"' in module, trace
+    assert len(module) < 2_500_000  # a partial build, not the whole of plotly.js (4.6 MB)

@@ -76,6 +76,9 @@ def test_frontend_speaks_the_kernels_widget_versions():
     assert front["anywidget"] == pins["anywidget"]
     assert pins["ipywidgets"].startswith("8.")
     assert front["@jupyter-widgets/base"].startswith("6.") and front["@jupyter-widgets/controls"].startswith("5.")
+    from plotly.offline import get_plotlyjs_version
+
+    assert front["plotly.js"] == get_plotlyjs_version()  # the charts draw what plotly.py describes
     lock = json.loads((ROOT / "frontend" / "package-lock.json").read_text())["packages"]
     for name, version in front.items():  # the lock file agrees with the pins (npm ci builds what is committed)
         assert lock[f"node_modules/{name}"]["version"] == version, name

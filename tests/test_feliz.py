@@ -78,15 +78,17 @@ def test_dumbbell_data_colours_and_escaping():
 
 def test_copy_figure_updates_widget_in_place():
     empty = happiness_dumbbell(feliz.summarize(answers([]), JOURNEY), Translator("en"))
-    widget = go.FigureWidget(empty)
+    from widgets.chartwidget import Chart
+
+    widget = Chart(empty)
     full = happiness_dumbbell(
         feliz.summarize(answers([(1, "c", {"enter": 1, "leave": 5})]), JOURNEY), Translator("en")
     )
     copy_figure(widget, full)
     assert list(widget.data[3].x)[2] == 5
     assert widget.data[0].name == "Leaves happier"
-    # the state a view created later (e.g. revealed results) starts from is current too
-    assert list(widget._widget_data[3]["x"])[2] == 5
+    # what the page draws (also what a view created later, e.g. revealed results, starts from) is current too
+    assert list(widget.figure["data"][3]["x"])[2] == 5
 
 
 def test_every_template_builds_a_journey_in_both_languages():

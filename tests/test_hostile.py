@@ -36,6 +36,7 @@ from tests.hostile import CORPUS, Case
 from widgets import charts, export, feliz, vacas, varita
 from widgets import clientelitis as C
 from widgets import clientes
+from widgets.chartwidget import Chart
 from widgets.clientelitis_view import ClientelitisFacilitator, ClientelitisParticipant
 from widgets.clientes_view import ClientesParticipant
 from widgets.facilitator import FacilitatorApp
@@ -400,7 +401,7 @@ class Capture:
         return [w.value for w in self.widgets if isinstance(w, (W.Text, W.Textarea))]
 
     def plots(self) -> list[str]:
-        return [s for w in self.widgets if isinstance(w, go.FigureWidget) for s in figure_strings(w)]
+        return [s for w in self.widgets if isinstance(w, Chart) for s in figure_strings(w)]
 
     def close(self) -> None:
         for w in self.widgets:

@@ -16,12 +16,12 @@ import sqlite3
 
 import ipywidgets as W
 import pandas as pd
-import plotly.graph_objects as go
 import pytest
 import sqlalchemy as sa
 
 from widgets import clientelitis, clientes, exercises, export, feliz, ratelimit, vacas, varita
 from widgets import store as store_mod
+from widgets.chartwidget import Chart
 from widgets.export_view import ExportPanel
 from widgets.facilitator import FacilitatorApp
 from widgets.i18n import t
@@ -68,7 +68,7 @@ def texts(*widgets: W.Widget) -> str:
                 out.append(v)
         if getattr(w, "options", None):
             out.append(repr(w.options))
-        if isinstance(w, go.FigureWidget):
+        if isinstance(w, Chart):
             out.append(json.dumps(w.to_plotly_json(), default=str, ensure_ascii=False))
         stack.extend(getattr(w, "children", ()) or ())
     return "\n".join(out)

@@ -217,37 +217,35 @@ def test_my_rooms_ignores_a_wrong_key(store):
     assert store.room(room.id).status == "open"
 
 
-def test_copy_figure_sends_the_new_layout_for_views_created_later():
-    """A chart revealed after an update must start from the new layout (Plotly edits it in place)."""
+def test_copy_figure_sends_the_new_figure_once_and_nothing_when_unchanged():
+    """A chart revealed after an update must start from the new figure; an unchanged chart sends nothing."""
     import plotly.graph_objects as go
 
+    from widgets.chartwidget import Chart
     from widgets.charts import copy_figure
 
-    widget = go.FigureWidget(go.Figure(go.Bar(x=[1], y=["a"]), layout={"yaxis": {"ticktext": ["a"], "tickvals": ["a"]}}))
+    widget = Chart(go.Figure(go.Bar(x=[1], y=["a"]), layout={"yaxis": {"ticktext": ["a"], "tickvals": ["a"]}}))
     sent = []
     widget._send = lambda msg, buffers=None: sent.append(msg)
     copy_figure(widget, go.Figure(go.Bar(x=[2], y=["a"]), layout={"yaxis": {"ticktext": ["⚠ a"], "tickvals": ["a"]}}))
-    states = [m["state"] for m in sent if m.get("method") == "update" and "_widget_layout" in m.get("state", {})]
-    assert states and states[-1]["_widget_layout"]["yaxis"]["ticktext"] == ["⚠ a"]
-    assert states[-1]["_widget_data"][0]["x"] == [2]
+    states = [m["state"] for m in sent if m.get("method") == "update" and "figure" in m.get("state", {})]
+    assert len(states) == 1
+    assert states[0]["figure"]["layout"]["yaxis"]["ticktext"] == ["⚠ a"] and states[0]["figure"]["data"][0]["x"] == [2]
+    assert widget.get_state()["figure"] == states[0]["figure"]  # what a view created later starts from
     sent.clear()
     copy_figure(widget, go.Figure(go.Bar(x=[2], y=["a"]), layout={"yaxis": {"ticktext": ["⚠ a"], "tickvals": ["a"]}}))
     assert sent == []  # unchanged chart: nothing sent
 
 
-def test_copy_figure_sends_only_what_changed_and_removes_what_is_gone():
+def test_copy_figure_removes_what_is_gone():
     import plotly.graph_objects as go
 
+    from widgets.chartwidget import Chart
     from widgets.charts import copy_figure
 
     shaded = dict(shapes=[dict(type="rect", x0=0, x1=1, y0=0, y1=1)])
-    widget = go.FigureWidget(go.Figure([go.Bar(x=[1], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
-    sent = []
-    widget._send = lambda msg, buffers=None: sent.append(msg)
+    widget = Chart(go.Figure([go.Bar(x=[1], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
     copy_figure(widget, go.Figure([go.Bar(x=[2], y=["a"]), go.Bar(x=[5], y=["b"])]))
-    updates = [m["state"]["_py2js_update"] for m in sent if m["state"].get("_py2js_update")]
-    assert updates[0]["style_traces"] == [0] and updates[0]["style_data"] == {"x": [[2]]}  # only what changed
-    assert [u["layout_data"] for u in updates] == [{}, {"shapes": []}]  # the shading is gone
-    assert widget.layout.shapes == () and list(widget.data[0].x) == [2] and not widget._widget_layout.get("shapes")
+    assert widget.layout.shapes == () and list(widget.data[0].x) == [2] and not widget.figure["layout"].get("shapes")
     copy_figure(widget, go.Figure([go.Bar(x=[2], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
-    assert len(widget.layout.shapes) == 1 and widget._widget_layout["shapes"][0]["x1"] == 1
+    assert len(widget.layout.shapes) == 1 and widget.figure["layout"]["shapes"][0]["x1"] == 1

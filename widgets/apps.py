@@ -25,7 +25,7 @@ def _warm() -> None:
     """Work every page needs anyway, done while a preheated kernel still waits for its request."""
     import plotly.graph_objects as go
 
-    from .chartwidget import Chart  # the widget class imported, plotly.js published for the browser
+    from .chartwidget import Chart  # the widget class imported
     from .i18n import Translator
 
     go.Figure(go.Scatter(x=[1], y=[1]), layout={"title": {"text": "."}}).to_dict()  # loads the validators

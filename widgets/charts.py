@@ -18,7 +18,6 @@ import zlib
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.basedatatypes import Undefined  # "leave this trace's property as it is" in an update
 
 from .feliz import FACES
 from .i18n import Translator
@@ -75,7 +74,7 @@ def happiness_dumbbell(
 
     ``summary`` comes from :func:`widgets.feliz.summarize`. Rows where customers leave less happy than
     they came in are drawn in vermillion with a left-pointing marker and flagged with a warning sign.
-    The figure always has the same four traces, so a ``FigureWidget`` can be updated in place.
+    The figure always has the same four traces, so the page redraws it in place (Plotly.react).
     """
     s = summary.copy()
     s["y"] = [
@@ -151,44 +150,11 @@ def happiness_dumbbell(
     ))
 
 
-def copy_figure(target: go.FigureWidget, source: go.Figure) -> None:
-    """Update ``target`` in place so it shows ``source`` (same traces, new data), in one message (two when
-    shapes or annotations change).
+def copy_figure(target, source: go.Figure) -> None:
+    """Make the chart ``target`` (a ``chartwidget.Chart``) show ``source``: one message to the page, none when
+    nothing changed."""
+    target.show(source)
 
-    Plotly sends in-place updates only to views that exist now; the widget's state (what a view created
-    later starts from: a chart shown when results are revealed, or a page still loading) is refreshed too."""
-    shown = source.to_plotly_json()
-    if getattr(target, "_clientelitis_shown", None) == shown:
-        return  # nothing changed in this chart: no validation, no message to the browser
-    target._clientelitis_shown = shown
-    # One Plotly update with the top-level properties that changed (what ``batch_update`` sends too), without
-    # validating the values again: they come from a figure. Properties the new figure lacks are removed (None).
-    changes = {}
-    for i, (old, new) in enumerate(zip(target._data, shown["data"])):
-        changed = {k: new.get(k) for k in (set(old) | set(new)) - {"type", "uid"} if old.get(k) != new.get(k)}
-        if changed:
-            changes[i] = changed
-    keys = sorted({k for changed in changes.values() for k in changed})
-    restyle = {k: [changed.get(k, Undefined) for changed in changes.values()] for k in keys}
-    layout = shown["layout"]
-    relayout = {k: layout.get(k) for k in set(target._layout) | set(layout) if target._layout.get(k) != layout.get(k)}
-    # Plotly keeps Python objects for lists of objects (shapes, annotations): those are set the usual way, or
-    # ``target.layout.shapes`` would go on showing the old ones.
-    objects = {k: relayout.pop(k) for k in list(relayout) if _objects(relayout[k]) or _objects(target._layout.get(k))}
-    target.plotly_update(restyle_data=restyle, relayout_data=relayout, trace_indexes=list(changes))
-    if objects:
-        with target.batch_update():
-            for k, v in objects.items():
-                target.layout[k] = v
-    # Plotly's relayout edits the synced layout dict in place, so assigning it does not always count as a
-    # change: send both explicitly, or a view created later (results revealed) starts from a stale layout.
-    target._trait_values["_widget_layout"] = deepcopy(target._layout_obj._props)
-    target._trait_values["_widget_data"] = deepcopy(target._data)
-    target.send_state(["_widget_layout", "_widget_data"])
-
-
-def _objects(value) -> bool:
-    return isinstance(value, (list, tuple)) and any(isinstance(v, dict) for v in value)
 
 
 GREEN = "#009E73"

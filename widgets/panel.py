@@ -4,9 +4,6 @@ wall that the facilitator moderates before anyone else sees it."""
 from __future__ import annotations
 
 import ipywidgets as W
-import plotly.graph_objects as go
-
-from .chartwidget import Chart
 from .i18n import Translator
 from .text import esc
 from .ui import html
@@ -31,40 +28,11 @@ class Revealable:
     def set_revealed(self, revealed: bool) -> None:
         self.revealed = revealed
         wanted = (self.results,) if revealed else (self.hidden,)
-        if self.results_slot.children != wanted:
-            if revealed:
-                self._renew_charts()
+        if self.results_slot.children != wanted:  # a chart revealed now starts from its current figure
             self.results_slot.children = wanted
         wall = self.moderated_wall
         if wall is not None:
             wall.layout.display = "" if (revealed or wall.moderating) else "none"
-
-    def _renew_charts(self) -> None:
-        """Charts updated while hidden are shown as new widgets built from their current figure.
-
-        A Plotly view created later from a model that received in-place updates can start from its first
-        state in the browser; a fresh widget carries the whole current figure in its opening message."""
-        renewed: dict[int, W.Widget] = {}
-
-        def walk(box: W.Box) -> None:
-            children = list(box.children)
-            changed = False
-            for i, child in enumerate(children):
-                if isinstance(child, go.FigureWidget):
-                    fresh = Chart(child.to_dict())
-                    fresh._clientelitis_shown = getattr(child, "_clientelitis_shown", None)
-                    renewed[id(child)] = children[i] = fresh
-                    child.close()
-                    changed = True
-                elif isinstance(child, W.Box):
-                    walk(child)
-            if changed:  # only the boxes that held a chart get new children
-                box.children = children
-
-        walk(self.results)
-        for name, value in list(vars(self).items()):
-            if id(value) in renewed:
-                setattr(self, name, renewed[id(value)])
 
     def set_moderating(self, moderating: bool) -> None:
         """Console (moderation buttons) or projected view (hidden entries gone)."""
