@@ -30,6 +30,12 @@ MODULE = "voila/static/clientelitis-charts.js"
 LOADER = """
 const here = location.pathname.match(/^(.*\\/)voila\\/render\\//);
 const url = new URL((here ? here[1] : "/") + "__MODULE__", location.href).href;
+// Our page front end shows the widgets first: plotly.js takes the browser's main thread for a moment, so it
+// loads once the page has painted its controls (the front end fires "clientelitis:shown").
+if (document.body?.dataset.clState === "starting") {
+  await new Promise((resolve) => document.addEventListener("clientelitis:shown", resolve, { once: true }));
+}
+await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
 let charts = null;
 try { charts = (await import(url)).default; } catch (error) { console.warn("charts module", url, error); }
 export default charts ?? {

@@ -123,6 +123,7 @@ async function main() {
     }
   });
   pageState("ready");
+  document.dispatchEvent(new Event("clientelitis:shown"));
 }
 
 main().catch((error) => {
