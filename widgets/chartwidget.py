@@ -49,6 +49,14 @@ def plain(figure: go.Figure) -> dict:
     return json.loads(pio.to_json(figure, validate=False))
 
 
+def _same(a: go.Figure, b: go.Figure) -> bool:
+    """Do two figures hold the same data and layout? (False when unsure, e.g. arrays that cannot be compared.)"""
+    try:
+        return bool(a._data == b._data and a._layout == b._layout)
+    except (ValueError, TypeError):
+        return False
+
+
 class Chart(anywidget.AnyWidget):
     """A Plotly figure on the page; :meth:`show` replaces it (``charts.copy_figure`` calls it)."""
 
@@ -58,7 +66,7 @@ class Chart(anywidget.AnyWidget):
 
     def __init__(self, figure: go.Figure | dict | Chart | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.shown = go.Figure()
+        self.shown: go.Figure | None = None
         self.show(figure if figure is not None else go.Figure())
 
     def show(self, figure: go.Figure | dict | Chart) -> bool:
@@ -66,6 +74,9 @@ class Chart(anywidget.AnyWidget):
         if isinstance(figure, Chart):
             figure = figure.shown
         figure = figure if isinstance(figure, go.Figure) else go.Figure(figure)
+        if self.shown is not None and _same(self.shown, figure):
+            self.shown = figure
+            return False  # nothing to encode or send
         self.shown = figure
         new = plain(figure)
         if new == self.figure:

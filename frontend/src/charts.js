@@ -17,27 +17,55 @@ const CONFIG = { responsive: true, displaylogo: false, displayModeBar: false };
 
 function render({ model, el }) {
   el.classList.add("cl-chart");
-  let drawn = Promise.resolve();
-  const draw = () => {
-    const figure = model.get("figure") || {};
-    drawn = drawn.then(() => Plotly.react(el, figure.data || [], figure.layout || {}, CONFIG));
+  // One job at a time, always with the newest figure: a busy room sends figures faster than a phone draws
+  // them, and drawing each one in turn would leave the screen further and further behind.
+  let busy = false;
+  let toDraw = true;
+  let toFit = false;
+  const work = async () => {
+    if (busy) {
+      return;
+    }
+    busy = true;
+    try {
+      while (toDraw || toFit) {
+        if (toDraw) {
+          toDraw = false;
+          const figure = model.get("figure") || {};
+          await Plotly.react(el, figure.data || [], figure.layout || {}, CONFIG);
+        }
+        if (toFit) {
+          toFit = false;
+          await Plotly.Plots.resize(el);
+        }
+      }
+    } finally {
+      busy = false;
+    }
   };
-  model.on("change:figure", draw);
+  // Drawing takes the page's main thread for a moment: it waits until the page has painted what arrived
+  // with the same update (a new answer's text shows first, then the charts follow).
+  const changed = () => {
+    toDraw = true;
+    requestAnimationFrame(() => setTimeout(work, 0));
+  };
+  model.on("change:figure", changed);
   // Plotly draws at the width its box has: a chart drawn before it is on the page (or shown later, or on a
-  // phone turned sideways) is redrawn whenever its box's width changes.
+  // phone turned sideways) is fitted again whenever its box's width changes.
   let width = 0;
   const watch = new ResizeObserver(([entry]) => {
     const now = Math.round(entry.contentRect.width);
     if (now && now !== width) {
       width = now;
-      drawn = drawn.then(() => Plotly.Plots.resize(el));
+      toFit = true;
+      work();
     }
   });
   watch.observe(el);
-  draw();
+  work();
   return () => {
     watch.disconnect();
-    model.off("change:figure", draw);
+    model.off("change:figure", changed);
     Plotly.purge(el);
   };
 }

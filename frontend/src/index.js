@@ -117,11 +117,6 @@ async function main() {
   const scripts = [...document.querySelectorAll(`script[type="${VIEW_MIME}"]`)];
   await Promise.all(scripts.map((script) => manager.show(script)));
   performance.mark("cl-shown");
-  window.addEventListener("resize", () => {
-    for (const host of document.querySelectorAll(".cl-widget-host > .lm-Widget")) {
-      host.dispatchEvent(new Event("resize"));
-    }
-  });
   pageState("ready");
   document.dispatchEvent(new Event("clientelitis:shown"));
 }
@@ -129,4 +124,7 @@ async function main() {
 main().catch((error) => {
   console.error("Clientelitis: the page could not connect to its kernel", error);
   pageState("failed");
+  for (const placeholder of document.querySelectorAll(".cl-starting")) {
+    placeholder.textContent = "No se pudo abrir la página: vuelve a cargarla. · The page could not open: reload it.";
+  }
 });
