@@ -9,18 +9,21 @@ PUBLIC_URL ?= http://$(if $(HOST_IP),$(HOST_IP),localhost):$(PORT)
 
 .PHONY: start test bench install install-test chromium postgresql demo clean
 
+# After every install: the lean Plotly table next to the notebooks, our Voila template where Voila finds it.
+PUBLISH = $(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
-	$(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
+	$(PUBLISH)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
+	$(PUBLISH)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

@@ -13,7 +13,8 @@ import scatterpolar from "plotly.js/lib/scatterpolar";
 
 Plotly.register([bar, pie, scatterpolar, sankey, indicator]);
 
-const CONFIG = { responsive: true, displaylogo: false, displayModeBar: false };
+// No "responsive": the ResizeObserver below already fits the chart whenever its box changes width.
+const CONFIG = { displaylogo: false, displayModeBar: false };
 
 function render({ model, el }) {
   el.classList.add("cl-chart");

@@ -6,8 +6,7 @@
 // the page arrives (preheated pool), and every page shows one widget tree built from ipywidgets' controls
 // and anywidget. So this is just that: one script that opens the kernel's websocket, asks for every
 // widget's state in one message (ipywidgets 8's control comm) and attaches the views in place.
-import "./define-shim.js";
-import { anywidgetFactory } from "./define-shim.js";
+import { anywidgetFactory } from "./define-shim.js";  // first: anywidget's bundle calls define()
 import "anywidget";
 import "./define-shim-end.js";
 import * as base from "@jupyter-widgets/base";
