@@ -453,6 +453,8 @@ def test_two_voila_servers_share_one_postgresql(postgres, context, tmp_path_fact
         row.locator(".cl-scale").nth(0).get_by_role("button").nth(3).click()
         row.locator(".cl-scale").nth(1).get_by_role("button").nth(1).click()
         expect(part.get_by_text("Guardado:", exact=False)).to_be_visible()
+        # the net change appears once both answers are stored (leave 2 - enter 4); "Guardado" alone may be the first's
+        expect(part.locator(".cl-net")).to_contain_text("-2")
         # the facilitator on the other server sees the participant and the answer, live
         expect(console.locator(".cl-people li")).to_contain_text("Recepción (1): Zoe")
         expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
