@@ -13,7 +13,7 @@ const common = {
   logLevel: "info",
 };
 
-await esbuild.build({ ...common, entryPoints: { clientelitis: "src/index.js" }, format: "iife" });
+await esbuild.build({ ...common, entryPoints: { clientelitis: "src/index.js" }, format: "iife", banner: { js: "performance.mark(\"cl-eval\");" } });
 await esbuild.build({
   ...common,
   entryPoints: { "clientelitis-charts": "src/charts.js" },

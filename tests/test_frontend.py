@@ -53,3 +53,17 @@ def test_closing_a_page_shuts_its_kernel_down_at_once(voila_server, context):
     log = voila_server.log_path.read_text(errors="replace")
     assert not [line for line in log.splitlines() if "Culling" in line and kernel_id in line], \
         "the culler, not the page, shut the kernel down"
+
+
+def test_pages_whose_kernel_is_still_starting_come_alive_too(voila_server, context):
+    """The script connects while the notebook runs. A page whose kernel was not ready when it was requested (more
+    pages at once than the pool keeps ready) has its script there before the kernel ran the notebook: the states
+    are asked for once the page has fully arrived, never before (it would get none and stay "Cargando…")."""
+    notebook = "04_todos_tenemos_clientes.ipynb"
+    pages = [context.new_page() for _ in range(3)]
+    for page in pages:  # three at once: the pool keeps at most one ready page for this notebook
+        page.goto(voila_server.url(notebook), wait_until="commit")
+    for page in pages:
+        expect(page.locator("body")).to_have_attribute("data-cl-state", "ready")
+        expect(page.get_by_role("button", name="Entrar")).to_be_visible()
+        page.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Callable
 
 # Only page kernels import this module. Plotly imports nbformat, whose jsonschema loads the optional
 # ``rfc3987_syntax`` package, which builds an IRI grammar at import: 1.8 s of CPU and 17 MB in every kernel,
@@ -13,6 +14,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import ipywidgets as W  # noqa: E402
 
 from .page import Page, wait_for_request  # noqa: E402
+from .pagebuild import quiet, rehearse  # noqa: E402
 from .store import Store  # noqa: E402
 from .ui import style  # noqa: E402
 
@@ -34,25 +36,34 @@ def _warm() -> None:
         Translator(lang)("lang.es")
 
 
-def _page() -> Page:
+def _page(exercise: str | None = None) -> Page:
     _warm()
+    if exercise:
+        rehearse(exercise)
     wait_for_request()
     return Page.from_environ()
+
+
+def _app(build: Callable[[Store, Page], W.Widget], exercise: str | None = None) -> W.Widget:
+    """The page's app for this request, built without announcing each widget (see :mod:`.pagebuild`)."""
+    page = _page(exercise)
+    with quiet():
+        return W.VBox([style(), build(store(), page)])
 
 
 def welcome() -> W.Widget:
     from .welcome import WelcomeApp
 
-    return W.VBox([style(), WelcomeApp(store(), _page())])
+    return _app(WelcomeApp)
 
 
 def participant(exercise: str) -> W.Widget:
     from .participant import ParticipantApp
 
-    return W.VBox([style(), ParticipantApp(store(), _page(), exercise)])
+    return _app(lambda s, page: ParticipantApp(s, page, exercise), exercise)
 
 
 def facilitator() -> W.Widget:
     from .facilitator import FacilitatorApp
 
-    return W.VBox([style(), FacilitatorApp(store(), _page())])
+    return _app(FacilitatorApp)

@@ -20,10 +20,16 @@ from .ui import Notice, card, html
 from .welcome import join_link
 
 
+#: How often the console asks whether the room changed (one indexed read of one integer). Shorter than a
+#: participant page's 0.5 s: an answer should reach the projected chart within a second, and there is one
+#: console per room.
+CONSOLE_POLL_SECONDS = 0.25
+
+
 class FacilitatorApp(W.VBox):
     """Opened with the secret facilitator link ``?room=CODE&key=KEY``."""
 
-    def __init__(self, store: Store, page: Page, interval: float = 0.5):
+    def __init__(self, store: Store, page: Page, interval: float = CONSOLE_POLL_SECONDS):
         super().__init__()
         self.add_class("cl-app")
         self.store, self.page = store, page

@@ -54,8 +54,7 @@ class FelizParticipant(W.VBox):
             row = W.VBox([label, W.HBox([self.enter[tp.id], self.leave[tp.id]], layout=W.Layout(flex_flow="row wrap"))])
             row.add_class("cl-row")
             rows.append(row)
-        saved = self._own()  # one query for the chart and the answers to restore
-        self.figure = Chart(self._figure(saved))
+        self.figure = Chart()  # drawn by load() below, with the answers it restores
         self.idea_text = W.Textarea(placeholder=tr("feliz.idea_placeholder"),
                                     layout=W.Layout(width="100%", max_width="640px", height="90px"))
         self.idea_button = W.Button(description=tr("feliz.idea_send"), icon="paper-plane", button_style="primary")
@@ -71,7 +70,7 @@ class FelizParticipant(W.VBox):
             card(html(f"<h2>{esc(tr('feliz.idea_title'))}</h2><p>{esc(tr('feliz.idea_intro'))}</p>"),
                  self.idea_text, self.idea_button, self.idea_notice),
         ]
-        self.load(saved)
+        self.load()
 
     # -- state ----------------------------------------------------------------------------------
     def _own(self):

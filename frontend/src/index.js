@@ -86,11 +86,23 @@ function xsrfToken() {
   return token;
 }
 
+// The script runs while the kernel is still building the page (it is loaded right after the page's config,
+// before the cells), and opens the kernel's websocket meanwhile. It asks for the widgets' states only once
+// the page has fully arrived: Voila ends the page when the notebook has run, and a kernel started for this
+// very request (no preheated one left) may not have begun running it yet.
+function parsed() {
+  if (document.readyState !== "loading") {
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }));
+}
+
 function pageState(state) {
   document.body.dataset.clState = state;
 }
 
 async function main() {
+  performance.mark("cl-script");  // the script runs
   const { baseUrl = "/", kernelId } = config();
   if (!kernelId) {
     pageState("no-kernel");
@@ -100,6 +112,9 @@ async function main() {
   const kernel = new KernelConnection({ model: { id: kernelId, name: "python3" }, serverSettings });
   kernel.connectionStatusChanged.connect((_, status) => {
     document.body.classList.toggle("cl-offline", status !== "connected");
+    if (status === "connected" && !performance.getEntriesByName("cl-connected").length) {
+      performance.mark("cl-connected");  // the kernel's websocket is open
+    }
   });
   // Tell the server when the page goes away, as Voila's front end does: the kernel is shut down at once
   // instead of waiting for the culler.
@@ -111,6 +126,7 @@ async function main() {
     }
   });
   const manager = new PageManager(kernel);
+  await parsed();
   await manager._loadFromKernel();
   performance.mark("cl-states");  // every widget's state arrived (marks: see docs/frontend.md)
   const scripts = [...document.querySelectorAll(`script[type="${VIEW_MIME}"]`)];
@@ -120,8 +136,9 @@ async function main() {
   document.dispatchEvent(new Event("clientelitis:shown"));
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error("Clientelitis: the page could not connect to its kernel", error);
+  await parsed();
   pageState("failed");
   for (const placeholder of document.querySelectorAll(".cl-starting")) {
     placeholder.textContent = "No se pudo abrir la página: vuelve a cargarla. · The page could not open: reload it.";
