@@ -326,12 +326,23 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
         return wall.locator(".cl-cow").filter(has=console.get_by_text("🐄 " + name, exact=True))
 
     expect(wall.locator("select")).to_have_count(0)  # one merge menu, only while merging
+    # hide a cow and show it again: the other rows stay the very same elements on the page (not redrawn)
+    cow_row(posts[2]).evaluate("el => { el.dataset.seen = 'before' }")
+    cow_row(posts[0]).get_by_role("button", name="Ocultar").click()
+    expect(wall.locator(".cl-wall-hidden", has_text=posts[0])).to_be_visible()
+    expect(wall.locator(".cl-cow")).to_have_count(2)
+    wall.locator(".cl-wall-entry", has_text=posts[0]).get_by_role("button", name="Mostrar").click()
+    expect(wall.locator(".cl-cow")).to_have_count(3)
+    expect(wall.locator(".cl-wall-hidden")).to_have_count(0)
+    expect(wall.locator("[data-seen=before]")).to_have_count(1)
+    expect(cow_row(posts[2])).to_have_attribute("data-seen", "before")
     cow_row(posts[1]).get_by_role("button", name="Unir…").click()
     merging = wall.locator(".cl-cow-merge")
     merging.locator("select").select_option(label=posts[0])
     merging.get_by_role("button", name=re.compile(r"Unir$")).click()  # not "Unir…" (the name has the icon too)
-    expect(wall.locator(".cl-cow")).to_have_count(2)
+    expect(wall.locator(".cl-cow .cl-wall-text")).to_have_text(["🐄 " + posts[0], "🐄 " + posts[2]])
     expect(cow_row(posts[0])).to_contain_text("2 cazadores")
+    expect(cow_row(posts[0])).to_contain_text("↳ " + posts[1])
 
     for page, plan in zip(pages, ({posts[0]: 3}, {posts[0]: 2, posts[2]: 1}, {posts[0]: 1})):
         page.get_by_role("button", name="2. Votar").click()

@@ -45,6 +45,7 @@ from widgets.i18n import LANGUAGES, Translator, catalog, t
 from widgets.journeys import touchpoints
 from widgets.page import Page
 from widgets.participant import JoinForm, ParticipantApp
+from widgets.rows import Rows
 from widgets.store import Store, StoreError
 from widgets.text import TextError, cell_safe, esc, plot_text, shown_code
 from widgets.vacas_view import VacasFacilitator, VacasParticipant
@@ -395,7 +396,9 @@ class Capture:
         self.widgets = [w for k, w in list(_instances.items()) if k not in self.before]
 
     def html(self) -> list[str]:
-        return [w.value for w in self.widgets if isinstance(w, W.HTML)]
+        """The HTML of every HTML widget, and of every row (and ↳ line) of the walls' ``Rows`` widgets."""
+        rows = [line for w in self.widgets if isinstance(w, Rows) for r in w.rows for line in (r, *r.get("sub", ()))]
+        return [w.value for w in self.widgets if isinstance(w, W.HTML)] + [line["html"] for line in rows]
 
     def values(self) -> list[str]:
         return [w.value for w in self.widgets if isinstance(w, (W.Text, W.Textarea))]

@@ -123,3 +123,21 @@ def test_page_kernels_skip_the_iri_grammar_plotly_would_load():
             "Chart(go.Figure(go.Bar(x=[1], y=[2]))); print(sys.modules.get('rfc3987_syntax', 'absent'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "None"  # never imported: jsonschema was told it is not installed
+
+
+def test_watcher_ticks_keep_their_period_and_polls_their_cadence(store):
+    room, _ = store.create_room("Sala", "bank", "es")
+    w = live.RoomWatcher(store, room.id, interval=0.25)
+    ticks = []
+    w.every(1, lambda: ticks.append(1))
+    beats = [0.0, 0.3, 0.55, 0.8, 1.02, 1.3, 1.6, 1.9, 2.01, 2.4, 7.3, 7.6, 8.0, 8.31]
+    fired = []
+    for at in beats:
+        before = len(ticks)
+        w.step(at)
+        if len(ticks) > before:
+            fired.append(at)
+    # once a second despite a beat's jitter; after a long gap, once, then a second later again
+    assert fired == [0.0, 1.02, 2.01, 7.3, 8.31]
+    assert w.pause_after(0.05) == 0.2  # a quick redraw: the next poll an interval after this one began
+    assert w.pause_after(0.4) == 0.125  # a slow one: still half an interval for the page's messages

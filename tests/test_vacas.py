@@ -186,10 +186,21 @@ def _cow_rows(panel) -> dict:
     import re
 
     out = {}
-    for row in panel.wall.children:
-        found = re.search(r"🐄 (.*?)</div>", row.children[0].children[0].value)
+    for row in panel.wall_rows.rows + panel.wall_rest.rows:
+        found = re.search(r"🐄 (.*?)</div>", row["html"])
         out[found.group(1)] = row
     return out
+
+
+def _click(panel, row: dict, label: str) -> None:
+    """Click the button labelled ``label`` on a wall row (or one of its ↳ lines), as the page sends it."""
+    for line in (row, *row.get("sub", ())):
+        for action, shown, *_ in line["actions"]:
+            if shown == label:
+                rows = panel.wall_rows if any(r is row for r in panel.wall_rows.rows) else panel.wall_rest
+                rows._received(rows, {"key": line["key"], "action": action}, [])
+                return
+    raise AssertionError(f"no button {label!r} on {row['key']}")
 
 
 def _button(box, description: str):
@@ -220,21 +231,23 @@ def test_console_wall_keeps_unchanged_rows_and_merges_with_one_shared_menu(store
     console.watcher.stop()
     panel = console.panel_by_id["vacas"]
     before = _cow_rows(panel)
-    heads = {name: row.children[0] for name, row in before.items()}
     assert list(before) == ["Firma en cada hoja", "Firma en todo", "Fila única"]
+    assert all(row["cls"] == "cl-wall-entry cl-cow" for row in before.values())
     assert _menus(panel.wall) == []  # no menu of all cows in every row
 
     store.save_response(people[3], vacas.EXERCISE, vacas.new_cow_item(), cow("Sello <b>rojo</b>"))
     panel.refresh()
     after = _cow_rows(panel)
     assert list(after) == [*before, "Sello &lt;b&gt;rojo&lt;/b&gt;"]  # escaped
-    for name, row in before.items():  # the other rows were not rebuilt: same widgets, nothing resent
-        assert after[name] is row and row.children[0] is heads[name]
+    for name, row in before.items():  # the other rows are the same data: the page keeps what it drew
+        assert after[name] == row
 
     # merging, as the facilitator clicks it: "Unir…" on the duplicate, pick the cow it is, "Unir"
-    _button(after["Firma en todo"], t("es", "vacas.merge_pick")).click()
+    _click(panel, after["Firma en todo"], t("es", "vacas.merge_pick"))
     menus = _menus(panel.wall)
-    assert len(menus) == 1 and menus[0] in after["Firma en todo"].children[1].children  # under the duplicate
+    assert len(menus) == 1 and panel.wall.children == (panel.wall_rows, panel.merge_bar, panel.wall_rest)
+    assert panel.wall_rows.rows[-1]["key"] == after["Firma en todo"]["key"]  # the menu is right under the duplicate
+    assert [r["key"] for r in panel.wall_rest.rows] == [after[n]["key"] for n in ("Fila única", "Sello &lt;b&gt;rojo&lt;/b&gt;")]
     labels = [label for label, _ in menus[0].options]
     assert labels == [t("es", "vacas.merge_into"), "Firma en cada hoja", "Fila única", "Sello <b>rojo</b>"]
     menus[0].value = dict(menus[0].options)["Firma en cada hoja"]
@@ -242,8 +255,8 @@ def test_console_wall_keeps_unchanged_rows_and_merges_with_one_shared_menu(store
     assert panel.notice.message == t("es", "vacas.merged")
     merged = _cow_rows(panel)
     assert list(merged) == ["Firma en cada hoja", "Fila única", "Sello &lt;b&gt;rojo&lt;/b&gt;"]
-    assert "2 cazadores" in merged["Firma en cada hoja"].children[0].children[0].value
-    assert merged["Fila única"] is after["Fila única"]  # untouched by the merge
-    assert _menus(panel.wall) == []  # the merge control closed
-    _button(merged["Firma en cada hoja"], t("es", "vacas.unmerge")).click()
+    assert "2 cazadores" in merged["Firma en cada hoja"]["html"]
+    assert merged["Fila única"] == after["Fila única"]  # untouched by the merge
+    assert _menus(panel.wall) == [] and panel.wall.children == (panel.wall_rows,)  # the merge control closed
+    _click(panel, merged["Firma en cada hoja"], t("es", "vacas.unmerge"))
     assert len(_cow_rows(panel)) == 4

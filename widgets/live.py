@@ -27,6 +27,8 @@ class RoomWatcher:
         self.alive = alive
         self._on_change: list[Callable[[], None]] = []
         self._on_tick: list[tuple[float, Callable[[], None]]] = []
+        #: When each tick is next due (seconds since the loop started).
+        self._due: list[float] = []
         self._task: asyncio.Task | None = None
         self.version: int | None = None
 
@@ -35,6 +37,7 @@ class RoomWatcher:
 
     def every(self, seconds: float, fn: Callable[[], None]) -> None:
         self._on_tick.append((seconds, fn))
+        self._due.append(0.0)
 
     def check(self) -> bool:
         """Poll once; notify and return True when the room changed since the last poll."""
@@ -57,20 +60,31 @@ class RoomWatcher:
             self.check()
         except Exception:
             log.exception("room poll failed")
-        for seconds, fn in self._on_tick:
-            if elapsed % seconds < self.interval:
+        for i, (seconds, fn) in enumerate(self._on_tick):
+            if elapsed + 1e-9 >= self._due[i]:
+                # a period after it was due (the beat's jitter does not drift it), or after now when a long
+                # pause (a hidden page) missed whole periods
+                behind = elapsed - self._due[i] >= seconds
+                self._due[i] = (elapsed if behind else self._due[i]) + seconds
                 try:
                     fn()
                 except Exception:
                     log.exception("tick failed")
         return True
 
+    def pause_after(self, took: float) -> float:
+        """Seconds to wait after a beat that took ``took``: polls keep their cadence (a slow redraw in a busy
+        room does not push the next poll later by its own length), with at least half an interval between
+        beats for the page's messages and the kernel's other work."""
+        return max(self.interval / 2, self.interval - took)
+
     async def _run(self) -> None:
-        elapsed = 0.0
+        loop = asyncio.get_running_loop()
+        start = loop.time()
         while True:
-            self.step(elapsed)
-            await asyncio.sleep(self.interval)
-            elapsed += self.interval
+            began = loop.time()
+            self.step(began - start)
+            await asyncio.sleep(self.pause_after(loop.time() - began))
 
     def start(self) -> "RoomWatcher":
         if self._task is None:

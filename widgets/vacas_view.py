@@ -16,6 +16,7 @@ from .phases import revealed
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
+from .rows import Action, Rows, row
 from .ui import Notice, card, html
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -242,12 +243,14 @@ class VacasFacilitator(Revealable, W.VBox):
         self.budget_button = W.Button(description=tr("varita.fac_budget_save"), icon="check")
         self.budget_button.on_click(lambda _b: self.save_budget())
         self.progress = html("", "cl-people")
-        self.wall = W.VBox()
+        #: The wall: the cows' rows, and while one is being merged, the merge control under it and the rest.
+        self.wall_rows, self.wall_rest = Rows(), Rows()
+        for rows in (self.wall_rows, self.wall_rest):
+            for action in ("merge", "hide", "show", "unmerge"):
+                rows.on(action, lambda key, action=action: self._wall_clicked(action, key))
+        self.wall = W.VBox([self.wall_rows])
         self.wall.add_class("cl-cow-wall")
-        #: Wall rows by cow key, with what they show (unchanged rows keep their widgets), and their ↳ lines.
-        self._wall_rows: dict = {}
-        self._wall_extras: dict = {}
-        self._wall_empty: W.HTML | None = None
+        self._response_of: dict[str, int] = {}
         self._cow_list, self._herd_map = [], {}
         # the one merge control, shown under the cow being merged
         self.merging: str | None = None
@@ -336,10 +339,12 @@ class VacasFacilitator(Revealable, W.VBox):
             self.merge(self.merging, self.merge_target.value)
 
     def _render_wall(self, cow_list, herd_map) -> None:
-        """One row per cow; a row whose cow did not change keeps its widgets (hundreds of cows in a big room).
+        """One row per cow, as data in two :class:`Rows` widgets: the page redraws only the rows that changed
+        (hundreds of cows in a busy room).
 
-        Merging uses one shared control (a menu of the other cows) shown under the row being merged, so a
-        refresh sends each cow's name once, not once per row."""
+        Merging uses one shared control (a menu of the other cows) shown under the row being merged: the rows
+        up to it in the first list, the control, the rest in the second. A refresh sends each cow's name once,
+        not once per row."""
         self._cow_list, self._herd_map = cow_list, herd_map
         groups = vacas.herd(cow_list, herd_map)
         if self.merging not in {g.key for g in groups} or not self.moderating:
@@ -349,73 +354,51 @@ class VacasFacilitator(Revealable, W.VBox):
             current = self.merge_target.value
             self.merge_target.options = targets
             self.merge_target.value = current if current in {t[1] for t in targets} else ""
-        rows, seen = [], set()
-        for g in groups:
-            extras = tuple((m.key, m.title, m.name) for m in g.members if m.key != g.key)
-            signature = (g.cow.title, g.cow.value.get("rule", ""), tuple(g.hunters), g.cow.response_id, extras,
-                         self.moderating)
-            rows.append(self._wall_row(g.key, signature, lambda g=g: self._herd_row(g)))
-            seen.add(g.key)
+        rows = [self._herd_row(g) for g in groups]
+        self._response_of = {g.key: g.cow.response_id for g in groups}
         if self.moderating:
             for c in cow_list:
                 if c.hidden:
-                    rows.append(self._wall_row(("hidden", c.response_id), (c.title,), lambda c=c: self._hidden_row(c)))
-                    seen.add(("hidden", c.response_id))
-        for key in [k for k in self._wall_rows if k not in seen]:
-            _close_tree(self._wall_rows.pop(key)[1], keep=self.merge_bar)
-        for key, (_sig, row) in self._wall_rows.items():
-            head = row.children[0]
-            wanted = (head, self.merge_bar, *self._wall_extras[key]) if key == self.merging else (head, *self._wall_extras[key])
-            if row.children != wanted:
-                row.children = wanted
+                    rows.append(row(f"hidden:{c.response_id}",
+                                    f"<div class='cl-wall-text cl-wall-hidden'>{esc(c.title)}</div>",
+                                    [Action("show", self.tr("wall.show"), "eye")], cls="cl-wall-entry"))
         if not rows:
-            if self._wall_empty is None:
-                self._wall_empty = html(f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")
-            rows = [self._wall_empty]
-        if tuple(rows) != tuple(self.wall.children):
-            self.wall.children = rows
+            rows = [row("empty", f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")]
+        split = next((i + 1 for i, r in enumerate(rows) if r["key"] == self.merging), None)
+        if split is None:
+            self.wall_rows.show(rows)
+            self.wall_rest.show([])
+            wanted = (self.wall_rows,)
+        else:
+            self.wall_rows.show(rows[:split])
+            self.wall_rest.show(rows[split:])
+            wanted = (self.wall_rows, self.merge_bar, self.wall_rest)
+        if self.wall.children != wanted:
+            self.wall.children = wanted
 
-    def _wall_row(self, key, signature: tuple, build) -> W.VBox:
-        cached = self._wall_rows.get(key)
-        if cached is not None and cached[0] == signature:
-            return cached[1]
-        if cached is not None:
-            _close_tree(cached[1], keep=self.merge_bar)
-        head, extras = build()
-        row = W.VBox([head, *extras])
-        self._wall_rows[key] = (signature, row)
-        self._wall_extras[key] = tuple(extras)
-        return row
-
-    def _herd_row(self, g) -> tuple[W.HBox, list]:
-        title = html(f"<div class='cl-wall-text'>🐄 {esc(g.cow.title)}</div>"
-                     f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
-                     f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
-                     f"{esc(', '.join(g.hunters))}</div>")
-        title.layout.flex = "1 1 auto"
-        children = [title]
-        extra = []
+    def _herd_row(self, g) -> dict:
+        text = (f"<div class='cl-wall-text'>🐄 {esc(g.cow.title)}</div>"
+                f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
+                f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
+                f"{esc(', '.join(g.hunters))}</div>")
+        actions, sub = [], []
         if self.moderating:
-            join = W.Button(description=self.tr("vacas.merge_pick"), icon="compress", tooltip=self.tr("vacas.merge_help"))
-            join.on_click(lambda _b, k=g.key: self.start_merge(k))
-            hide = W.Button(description=self.tr("wall.hide"), icon="eye-slash", tooltip=self.tr("wall.hide_help"))
-            hide.on_click(lambda _b, rid=g.cow.response_id: self.hide(rid, True))
-            children += [join, hide]
-            for m in g.members:
-                if m.key != g.key:
-                    split = W.Button(description=self.tr("vacas.unmerge"), icon="expand")
-                    split.on_click(lambda _b, k=m.key: self.unmerge(k))
-                    extra.append(W.HBox([html(f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>"), split],
-                                        layout=W.Layout(align_items="center")))
-        row = W.HBox(children, layout=W.Layout(align_items="center", flex_flow="row wrap"))
-        row.add_class("cl-wall-entry")
-        row.add_class("cl-cow")
-        return row, extra
+            actions = [Action("merge", self.tr("vacas.merge_pick"), "compress", self.tr("vacas.merge_help")),
+                       Action("hide", self.tr("wall.hide"), "eye-slash", self.tr("wall.hide_help"))]
+            sub = [row(m.key, f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>",
+                       [Action("unmerge", self.tr("vacas.unmerge"), "expand")])
+                   for m in g.members if m.key != g.key]
+        return row(g.key, text, actions, cls="cl-wall-entry cl-cow", sub=sub)
 
-    def _hidden_row(self, c) -> tuple[W.HBox, list]:
-        show = W.Button(description=self.tr("wall.show"), icon="eye")
-        show.on_click(lambda _b, rid=c.response_id: self.hide(rid, False))
-        return W.HBox([html(f"<div class='cl-wall-text cl-wall-hidden'>{esc(c.title)}</div>"), show]), []
+    def _wall_clicked(self, action: str, key: str) -> None:
+        if action == "merge":
+            self.start_merge(key)
+        elif action == "hide" and key in self._response_of:
+            self.hide(self._response_of[key], True)
+        elif action == "show" and key.startswith("hidden:"):
+            self.hide(int(key.split(":", 1)[1]), False)
+        elif action == "unmerge":
+            self.unmerge(key)
 
     # -- verdicts -----------------------------------------------------------------------------------
     def submit_verdict(self) -> None:
@@ -476,14 +459,3 @@ class VacasFacilitator(Revealable, W.VBox):
         self.plan_table = vacas.action_plan(table, self.room.state.get("verdicts", {}))
         self.plan.value = _table(self.plan_table, self.tr)
 
-
-def _close_tree(widget: W.Widget, keep: W.Widget) -> None:
-    """Close a row that left the wall and every widget in it, except the shared ``keep``."""
-    if widget is keep:
-        return
-    for child in getattr(widget, "children", ()):
-        _close_tree(child, keep)
-    for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
-        if part is not None:
-            part.close()
-    widget.close()
