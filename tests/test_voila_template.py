@@ -60,3 +60,14 @@ def test_wheel_data_files_list_every_template_file():
               .values() for f in files}
     on_disk = {str(p.relative_to(ROOT)) for p in voila_template.SOURCE.rglob("*") if p.is_file()}
     assert listed == on_disk
+
+
+def test_page_script_leaves_out_the_html_sanitizer_no_description_needs():
+    """The page script replaces sanitize-html (and postcss, htmlparser2) with a stand-in that escapes all markup
+    (frontend/src/no-sanitize-html.js): ipywidgets needs it only for ``description_allow_html``, which no widget
+    of ours sets. Should one ever set it, its description would show its tags as text: this test says why."""
+    script = (ROOT / "share/jupyter/voila/templates/clientelitis/static/clientelitis.js").read_text(encoding="utf-8")
+    assert "CssSyntaxError" not in script and "nonTextTags" not in script  # postcss, sanitize-html
+    sources = [*(ROOT / "widgets").glob("*.py"), *(ROOT / "workshops").glob("*.ipynb")]
+    assert len(sources) > 20
+    assert [p.name for p in sources if "allow_html" in p.read_text(encoding="utf-8")] == []

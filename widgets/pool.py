@@ -34,6 +34,10 @@ from tornado.ioloop import PeriodicCallback
 ENTRY_NOTEBOOK = "00_bienvenida.ipynb"
 #: A room counts as "in use" when created or visited within this many seconds.
 IN_USE_SECONDS = 12 * 3600
+#: Seconds after a page was handed out before a calm refill may start: about the time a page needs on a busy
+#: 2-core machine to become interactive in the browser (the server's part ends well before: the page's
+#: script, its widgets' states and their drawing follow), so a warming kernel does not take the CPU from it.
+QUIET_SECONDS = 3.0
 #: Memory planned per waiting kernel (measured USS is lower; see docs/bench-results.md).
 KERNEL_MB = 150
 
@@ -103,7 +107,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         self.pool_max = _env_int("CLIENTELITIS_POOL_MAX", memory_cap(available))
         self.warm_at_once = max(1, (os.cpu_count() or 2) // 2)
         self.burst_at_once = max(2, os.cpu_count() or 2)
-        self.quiet_seconds = 1.5
+        self.quiet_seconds = QUIET_SECONDS
         self.last_handout = 0.0
         self.planned = self.pool_min
         self._warming_now = 0
