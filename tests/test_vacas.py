@@ -117,6 +117,9 @@ def test_charts():
     assert [list(tr.x) for tr in board.data] == [[5], [2], [0]]
     assert list(board.layout.yaxis.categoryarray)[-1] == "&lt;b&gt;Firma&lt;/b&gt;"  # most hated on top
     assert list(who_donut(table, TR).data[0].values) == [1, 1, 1]
+    only_customers = who_donut(table[table["who"] == "customers"], TR).data[0]
+    assert list(only_customers.values) == [1, 0, 0]
+    assert list(only_customers.texttemplate) == ["%{value}<br>%{percent}", "", ""]  # no "0 %" labels
 
 
 def test_catalog_per_industry_in_both_languages():

@@ -327,8 +327,9 @@ def who_donut(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Fig
     counts = [int((table["who"] == w).sum()) for w in ("customers", "colleagues", "both")]
     pie = dict(
         type="pie", labels=[tr(f"vacas.who.{w}") for w in ("customers", "colleagues", "both")], values=counts,
-        hole=0.55, marker=dict(colors=[BLUE, ORANGE, PINK]), sort=False, textinfo="value+percent",
-        textfont=dict(size=20),
+        hole=0.55, marker=dict(colors=[BLUE, ORANGE, PINK]), sort=False,
+        # no "0 / 0 %" for an empty slice: those labels piled up over the chart's title
+        texttemplate=["%{value}<br>%{percent}" if c else "" for c in counts], textfont=dict(size=20),
     )
     return _figure([pie], dict(font=FONT, height=380, margin=dict(l=20, r=20, t=70, b=20), paper_bgcolor="white",
                                **_title(title or tr("vacas.chart.who_title"), 22), legend=dict(font=dict(size=18))))
