@@ -15,7 +15,7 @@ from widgets import store as store_mod
 from widgets.spool import Refusal, Spool
 from widgets.store import Store, StoreError
 
-from .test_store import _behind_a_holder, _queue_is_free, _someone_queues_on, _until
+from .test_store import _behind_a_holder, _queue_is_free, _someone_queues_on
 
 
 # -- the spool on its own ---------------------------------------------------------------------------------------
@@ -144,41 +144,6 @@ def test_a_writer_behind_the_holder_waits_to_be_told_not_on_the_lock(tmp_path):
                              lambda: len(second.spool.waiting()) == 1, "the answer waits in the spool", while_held)
     assert saved and retries == []
     assert second.responses(room.id)["value"].tolist() == [{"enter": 4}]
-    assert second.spool.waiting() == [] and _queue_is_free(first)
-    first.dispose(), second.dispose()
-
-
-def test_a_writer_told_to_commit_while_the_queue_is_taken_listens_again_instead_of_queueing(tmp_path):
-    """A writer woken to commit ("your answer is the oldest waiting") may find the write queue taken again by
-    someone who barged in. It does not queue in the kernel for the lock (among a hundred writers, others kept
-    barging ahead of it: a few answers waited seconds); it tries once more without waiting and listens again:
-    whoever holds the queue commits its answer too, or hands it over again on letting go."""
-    url = f"sqlite:///{tmp_path / 'c.sqlite3'}"
-    first, second = Store(url), Store(url, busy_timeout=120)
-    room, _ = first.create_room("Turno", "hotel")
-    ana, _ = first.join(room, "Ana", "Caja")
-    bea, _ = second.join(room, "Bea", "Sala")
-    attempts: list[bool] = []
-    held = second.write_queue.held
-
-    def counted(wait: bool = True):
-        attempts.append(wait)
-        return held(wait)
-
-    second.write_queue.held = counted
-
-    def while_held():
-        (name,) = second.spool.waiting()
-        assert attempts == [False]
-        spool.tell(spool._ident(name), spool.COMMIT)  # as if a holder had let go and handed it over
-        _until(lambda: len(attempts) == 2, "the writer tries the queue again")
-        assert attempts == [False, False]  # without waiting: it listens again, not queued for the lock
-        assert second.responses(room.id).empty
-
-    saved = _behind_a_holder(first, ana, lambda: second.save_response(bea, "feliz", "tp1", {"enter": 2}),
-                             lambda: len(second.spool.waiting()) == 1, "the answer waits in the spool", while_held)
-    assert saved and len(attempts) == 3 and True not in attempts  # handed over again when the holder let go
-    assert second.responses(room.id)["value"].tolist() == [{"enter": 2}]
     assert second.spool.waiting() == [] and _queue_is_free(first)
     first.dispose(), second.dispose()
 

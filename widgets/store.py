@@ -841,28 +841,18 @@ class Store:
         except OSError:
             return False
         found: str | Refusal | None = WAITING
-        deadline = time.monotonic() + self.write_queue.timeout
         try:
-            while True:
-                with self.write_queue.held(wait=False) as ours:
-                    if ours:
-                        found, done = self._commit_spool(name)
+            with self.write_queue.held(wait=False) as ours:
                 if ours:
-                    self.spool.tell_writers(done, but=name)
-                    break
-                heard = spool.hear(ident, deadline - time.monotonic())
+                    found, done = self._commit_spool(name)
+            if ours:
+                self.spool.tell_writers(done, but=name)
+            else:
+                heard = spool.hear(ident, self.write_queue.timeout)
                 if heard == spool.SAVED:
                     found = None
-                    break
-                if heard == spool.REFUSED:
+                elif heard == spool.REFUSED:
                     found = self.spool.outcome(name)
-                    break
-                if heard is None:
-                    break  # nothing heard within the busy timeout: queue for the lock below
-                # COMMIT: whoever let go of the write queue found ours the oldest answer waiting. Try it again
-                # without queueing: if someone took it meanwhile, they commit ours too (and say so), or hand
-                # it over again when they let go. Queueing in the kernel for the lock instead let others
-                # barge in ahead again and again: a few answers waited seconds among a hundred writers.
         except (OperationalError, sqlite3.OperationalError):
             found = WAITING  # the database was locked: retried in turn below
         if found == WAITING:
