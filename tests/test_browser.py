@@ -74,6 +74,15 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     expect(console.get_by_text("Aquí el cliente sale menos feliz de lo que entró:")).to_be_visible()
     expect(console.locator(".ytick text", has_text="⚠ Reserva de mesa")).to_have_count(1)
     assert console.evaluate("window.__sameDocument") == 42
+    # the legend sits under the x axis' title, not over it (readable on a projector)
+    expect(console.locator(".js-plotly-plot .legend").first).to_be_visible()
+    boxes = console.evaluate("""() => {
+      const plot = document.querySelector('.js-plotly-plot');
+      const box = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
+      return [box(plot.querySelector('.xtitle')), box(plot.querySelector('.legend')), box(plot)];
+    }""")
+    (title_top, title_bottom), (legend_top, legend_bottom), (_, plot_bottom) = boxes
+    assert title_bottom <= legend_top and legend_bottom <= plot_bottom + 1, boxes
     shot(console, "facilitator")
 
     # Closing and reopening the exercise, and the timer, reach the participant's page without reload.

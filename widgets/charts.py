@@ -66,6 +66,13 @@ def _segments(summary: pd.DataFrame, mask: pd.Series) -> tuple[list, list]:
     return xs, ys
 
 
+#: A horizontal legend at the foot of the figure, under the x axis' title. Placed against the figure's edge
+#: (``yref="container"``) rather than as a fraction of the plot's height, which put it over the axis title on
+#: some heights; the bottom margins leave room for the ticks, the axis title and two lines of legend.
+LEGEND_AT_BOTTOM = dict(orientation="h", yref="container", yanchor="bottom", y=0, xanchor="left", x=0,
+                        font=dict(size=18))
+
+
 def happiness_dumbbell(
     summary: pd.DataFrame, tr: Translator, *, title: str = "", spread: bool = False,
     names: tuple[str, str] | None = None,
@@ -127,10 +134,10 @@ def happiness_dumbbell(
         **_title(title, 26),
         font=FONT,
         height=160 + 70 * max(len(s), 1),
-        margin=dict(l=20, r=20, t=80 if title else 30, b=90),
+        margin=dict(l=20, r=20, t=80 if title else 30, b=120),
         plot_bgcolor="white",
         paper_bgcolor="white",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=18)),
+        legend=LEGEND_AT_BOTTOM,
         xaxis=dict(
             range=[0.5, 5.5],
             tickvals=list(FACES),
@@ -173,8 +180,8 @@ def _layout(title: str, height: int, **more) -> dict:
     return dict(
         **_title(title, 26),
         font=FONT, height=height, plot_bgcolor="white", paper_bgcolor="white",
-        margin=dict(l=20, r=20, t=80 if title else 30, b=80),
-        legend=dict(orientation="h", yanchor="top", y=-0.18, xanchor="left", x=0, font=dict(size=18)),
+        margin=dict(l=20, r=20, t=80 if title else 30, b=115),
+        legend=LEGEND_AT_BOTTOM,
         **more,
     )
 
