@@ -27,3 +27,17 @@ await esbuild.build({
   define: { ...common.define, global: "window" },  // plotly.js' sources are written for browserify
   loader: { ".css": "empty" },  // map styles the traces we keep never use
 });
+
+// Font Awesome for the buttons' icons (ipywidgets' `icon=`), served by our own server: a venue or company
+// network that blocks CDNs still shows them, and no participant's browser calls a third party. Only the two
+// font files the free styles use in modern browsers (woff2; the stylesheets list the older formats after it).
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+const fontawesome = "node_modules/@fortawesome/fontawesome-free";
+for (const file of ["css/all.min.css", "css/v4-shims.min.css", "webfonts/fa-solid-900.woff2",
+                    "webfonts/fa-regular-400.woff2", "LICENSE.txt"]) {
+  const target = `${common.outdir}/fontawesome/${file}`;
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(`${fontawesome}/${file}`, target);
+}

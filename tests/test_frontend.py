@@ -35,6 +35,15 @@ def test_page_comes_alive_with_our_small_front_end(voila_server, context):
     # None of Voila's JupyterLab application: no federated extensions, no lab bundle.
     assert not [url for url in requested if "labextensions" in url or "remoteEntry" in url
                 or url.endswith("/voila/static/voila.js")]
+    # Button icons come from our own server (Font Awesome in the template's static files): they show where a
+    # network blocks CDNs, and nothing in the page calls a third party.
+    icon = page.locator(".cl-app .widget-button i.fa").first
+    expect(icon).to_be_visible()
+    page.wait_for_function("document.fonts.check('900 16px \"Font Awesome 5 Free\"')")
+    assert "Font Awesome 5 Free" in icon.evaluate("el => getComputedStyle(el).fontFamily")
+    assert icon.evaluate("el => el.getBoundingClientRect().width") > 8  # a drawn glyph, not an empty box
+    assert f"{voila_server.base}/voila/static/fontawesome/css/all.min.css" in requested
+    assert [url for url in requested if not url.startswith(voila_server.base) and url.startswith("http")] == []
     page.close()
 
 
