@@ -1,5 +1,8 @@
 // Builds the template's static files: clientelitis.js (+ .css), the page, and clientelitis-charts.js, the
 // charts' module (loaded by each chart, see widgets/chartwidget.py).
+import { cpSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
 import * as esbuild from "esbuild";
 
 const common = {
@@ -31,9 +34,6 @@ await esbuild.build({
 // Font Awesome for the buttons' icons (ipywidgets' `icon=`), served by our own server: a venue or company
 // network that blocks CDNs still shows them, and no participant's browser calls a third party. Only the two
 // font files the free styles use in modern browsers (woff2; the stylesheets list the older formats after it).
-import { cpSync, mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-
 const fontawesome = "node_modules/@fortawesome/fontawesome-free";
 for (const file of ["css/all.min.css", "css/v4-shims.min.css", "webfonts/fa-solid-900.woff2",
                     "webfonts/fa-regular-400.woff2", "LICENSE.txt"]) {

@@ -26,9 +26,8 @@ class RoomWatcher:
         #: page goes idle and Voila culls it; a page that comes back catches up at once.
         self.alive = alive
         self._on_change: list[Callable[[], None]] = []
-        self._on_tick: list[tuple[float, Callable[[], None]]] = []
-        #: When each tick is next due (seconds since the loop started).
-        self._due: list[float] = []
+        #: ``[period, fn, next due]`` per tick (seconds since the loop started).
+        self._on_tick: list[list] = []
         self._task: asyncio.Task | None = None
         self.version: int | None = None
 
@@ -36,8 +35,7 @@ class RoomWatcher:
         self._on_change.append(fn)
 
     def every(self, seconds: float, fn: Callable[[], None]) -> None:
-        self._on_tick.append((seconds, fn))
-        self._due.append(0.0)
+        self._on_tick.append([seconds, fn, 0.0])
 
     def check(self) -> bool:
         """Poll once; notify and return True when the room changed since the last poll."""
@@ -60,12 +58,12 @@ class RoomWatcher:
             self.check()
         except Exception:
             log.exception("room poll failed")
-        for i, (seconds, fn) in enumerate(self._on_tick):
-            if elapsed + 1e-9 >= self._due[i]:
+        for tick in self._on_tick:
+            seconds, fn, due = tick
+            if elapsed + 1e-9 >= due:
                 # a period after it was due (the beat's jitter does not drift it), or after now when a long
                 # pause (a hidden page) missed whole periods
-                behind = elapsed - self._due[i] >= seconds
-                self._due[i] = (elapsed if behind else self._due[i]) + seconds
+                tick[2] = (elapsed if elapsed - due >= seconds else due) + seconds
                 try:
                     fn()
                 except Exception:

@@ -10,7 +10,7 @@ typesetting maths.
 
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from typing import Callable, NamedTuple, Sequence
 
 import anywidget
 import traitlets
@@ -25,7 +25,8 @@ class Action(NamedTuple):
     tip: str = ""
 
 
-def row(key: str, html: str, actions: list[Action] = (), cls: str = "", sub: list[dict] = ()) -> dict:
+def row(key: str, html: str, actions: Sequence[Action] = (), cls: str = "",
+        sub: Sequence[dict] = ()) -> dict:
     """One row: ``key`` names it (unique in the list), ``html`` is its escaped text, ``sub`` its indented lines
     (``row()`` dicts themselves, each with its own key and actions)."""
     out = {"key": str(key), "html": html, "actions": [list(a) for a in actions], "cls": cls}

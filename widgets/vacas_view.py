@@ -252,6 +252,11 @@ class VacasFacilitator(Revealable, W.VBox):
         self.wall.add_class("cl-cow-wall")
         self._response_of: dict[str, int] = {}
         self._cow_list, self._herd_map = [], {}
+        #: The wall's buttons (the same on every row: built once, not per row and refresh).
+        self._row_actions = [Action("merge", tr("vacas.merge_pick"), "compress", tr("vacas.merge_help")),
+                             Action("hide", tr("wall.hide"), "eye-slash", tr("wall.hide_help"))]
+        self._unmerge_action = [Action("unmerge", tr("vacas.unmerge"), "expand")]
+        self._show_action = [Action("show", tr("wall.show"), "eye")]
         # the one merge control, shown under the cow being merged
         self.merging: str | None = None
         self.merge_target = W.Dropdown(options=[(tr("vacas.merge_into"), "")], value="", layout=W.Layout(width="260px"))
@@ -361,7 +366,7 @@ class VacasFacilitator(Revealable, W.VBox):
                 if c.hidden:
                     rows.append(row(f"hidden:{c.response_id}",
                                     f"<div class='cl-wall-text cl-wall-hidden'>{esc(c.title)}</div>",
-                                    [Action("show", self.tr("wall.show"), "eye")], cls="cl-wall-entry"))
+                                    self._show_action, cls="cl-wall-entry"))
         if not rows:
             rows = [row("empty", f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")]
         split = next((i + 1 for i, r in enumerate(rows) if r["key"] == self.merging), None)
@@ -383,10 +388,8 @@ class VacasFacilitator(Revealable, W.VBox):
                 f"{esc(', '.join(g.hunters))}</div>")
         actions, sub = [], []
         if self.moderating:
-            actions = [Action("merge", self.tr("vacas.merge_pick"), "compress", self.tr("vacas.merge_help")),
-                       Action("hide", self.tr("wall.hide"), "eye-slash", self.tr("wall.hide_help"))]
-            sub = [row(m.key, f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>",
-                       [Action("unmerge", self.tr("vacas.unmerge"), "expand")])
+            actions = self._row_actions
+            sub = [row(m.key, f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>", self._unmerge_action)
                    for m in g.members if m.key != g.key]
         return row(g.key, text, actions, cls="cl-wall-entry cl-cow", sub=sub)
 

@@ -31,6 +31,9 @@ class Wall(W.VBox):
         self.list.on("hide", lambda key: self.on_hide(int(key), True))
         self.list.on("show", lambda key: self.on_hide(int(key), False))
         self.children = [self.title, self.list]
+        #: The row's one button, by whether the entry is hidden (built once, not per row and refresh).
+        self._actions = {True: [Action("show", tr("wall.show"), "eye", tr("wall.hide_help"))],
+                         False: [Action("hide", tr("wall.hide"), "eye-slash", tr("wall.hide_help"))]}
         self.entries = pd.DataFrame(columns=["id", "name", "team", "text", "hidden"])
 
     def set_moderating(self, moderating: bool) -> None:
@@ -44,10 +47,7 @@ class Wall(W.VBox):
         for e in entries.itertuples(index=False):
             if e.hidden and not self.moderating:
                 continue
-            actions = []
-            if self.moderating:
-                actions = [Action("show", self.tr("wall.show"), "eye", self.tr("wall.hide_help")) if e.hidden
-                           else Action("hide", self.tr("wall.hide"), "eye-slash", self.tr("wall.hide_help"))]
+            actions = self._actions[bool(e.hidden)] if self.moderating else []
             rows.append(row(
                 str(int(e.id)),
                 f"<div class='cl-wall-text{' cl-wall-hidden' if e.hidden else ''}'>{esc(e.text)}</div>"
