@@ -15,6 +15,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Stores made by the tests themselves (and by their helper processes) write for themselves: each test's file
+# would otherwise start a writer process of its own (widgets/writer.py). tests/test_writer.py tests the writer,
+# and the Voila servers below run with it, as in production.
+os.environ["CLIENTELITIS_WRITER"] = "off"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,7 +55,7 @@ class VoilaServer:
         self.var_dir = var_dir
         self.db_url = db_url
         self.log_path = var_dir / "voila.log"
-        env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir))
+        env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir), CLIENTELITIS_WRITER="on")
         env.setdefault("CLIENTELITIS_POOL_MAX", "3")  # a test server keeps a few ready pages, not a room's worth
         # Kernels run in workshops/: make them import this checkout's widgets, whatever the venv points at.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))

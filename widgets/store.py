@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import config
 from . import spool
+from . import writer as writer_process
 from .spool import WAITING, Refusal, Spool, spool_folder
 from .text import TextError, text_key, validate_text
 
@@ -365,10 +366,13 @@ def _write_queue_for(url: str, timeout: float) -> WriteQueue | None:
 class Store:
     """All persistence for rooms, participants and responses."""
 
-    def __init__(self, url: str | None = None, *, retries: int = 8, busy_timeout: float = 5.0):
+    def __init__(self, url: str | None = None, *, retries: int = 8, busy_timeout: float = 5.0,
+                 writer: bool | None = None):
         """``busy_timeout``: seconds SQLite waits for another writer before a write attempt fails; a failed
         attempt is retried ``retries`` times (calling ``on_retry``), so a participant hears of a locked
-        database after seconds, and an answer is refused only after about a minute of retries."""
+        database after seconds, and an answer is refused only after about a minute of retries. ``writer``:
+        hand answers to the file's writer process (``writer.py``; default: unless ``$CLIENTELITIS_WRITER`` is
+        ``off``; SQLite files only), starting it if none listens."""
         self.url = url or config.database_url()
         self.engine = _make_engine(self.url, busy_timeout)
         self._writer = self.engine.execution_options(clientelitis_write=True)
@@ -378,11 +382,17 @@ class Store:
         self.spool = Spool(spool_folder(self.write_queue.path[: -len(".write-lock")])) if self.write_queue else None
         if self.spool:
             self.write_queue.after_release = self.spool.hand_over
+        #: ... or, faster, one process commits the answers of every page (``writer.py``).
+        self.writer: writer_process.Client | None = None
+        if self.spool and (writer_process.enabled() if writer is None else writer):
+            self.writer = writer_process.Client(self.write_queue.path[: -len(".write-lock")], self.spool.folder)
         self.retries = retries
         #: Called with the attempt number when a write waits for a locked database (the participant's page
         #: shows it: ``saving.SaveStatus``).
         self.on_retry: Callable[[int], None] | None = None
         self._migrate()
+        if self.writer:
+            self.writer.listening()  # started now if none listens, so it is ready by the first answers
 
     # -- schema -------------------------------------------------------------------------------------
     def _current(self) -> bool:
@@ -815,6 +825,15 @@ class Store:
             "p_hidden": False,
         }
 
+        if self.writer is not None:
+            try:
+                refusal = self.writer.save(params, self.on_retry)
+            except writer_process.Unavailable:
+                pass  # no writer (yet), or it went away before replying: saved here, as below
+            else:
+                if refusal is not None:
+                    raise StoreError(refusal.key, **refusal.fields)
+                return
         if self.spool is not None and self._save_spooled(params):
             return
 
