@@ -30,6 +30,23 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _writers_leave_with_the_tests(tmp_path_factory):
+    """Writer processes that the tests' pages started (widgets/writer.py; they would leave after 2 idle minutes)
+    are stopped when the run ends."""
+    yield
+    import psutil
+
+    base = str(tmp_path_factory.getbasetemp())
+    for proc in psutil.process_iter(["cmdline"]):
+        cmdline = proc.info["cmdline"] or []
+        if "widgets.writer" in cmdline and any(part.startswith(base) for part in cmdline):
+            try:
+                proc.terminate()
+            except psutil.NoSuchProcess:
+                pass
+
+
 @pytest.fixture
 def store(tmp_path):
     from widgets.store import Store
