@@ -201,6 +201,8 @@ def bench_aggregate(people: int) -> dict:
     results["poll_ms"] = 1000 * (time.perf_counter() - t0) / 20
     results["people"] = people
     results["answers"] = len(store.responses(room.id))
+    store.dispose()
+    stop_writers(Path(os.environ["CLIENTELITIS_VAR"]) / "clientelitis.sqlite3")
     return results
 
 

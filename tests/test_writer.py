@@ -254,11 +254,10 @@ def test_the_writer_leaves_once_no_page_has_been_connected_for_a_while(db):
     page = Store(_url(db), writer=True)
     room, (ana,) = _room_with(page, "Ana")
     page.save_response(ana, "feliz", "tp1", 1)
-    page.writer._drop()  # the page closes (its kernel ends)
+    page.dispose()  # the page closes (its kernel ends): its connection with it
     served.thread.join(30)
     assert not served.thread.is_alive()
     served.writer.close()
-    page.dispose()
 
 
 def test_who_uses_a_writer(tmp_path, monkeypatch):

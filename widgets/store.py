@@ -430,6 +430,8 @@ class Store:
             return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar())
 
     def dispose(self) -> None:
+        if self.writer:
+            self.writer.close()
         self.engine.dispose()
 
     # -- transactions -------------------------------------------------------------------------------

@@ -105,6 +105,10 @@ class Client:
         local.sock, local.file, local.pid = sock, sock.makefile("rb"), os.getpid()
         return sock, local.file
 
+    def close(self) -> None:
+        """Close this thread's connection (the writer leaves once no page is connected for a while)."""
+        self._drop()
+
     def _drop(self) -> None:
         sock = getattr(self._local, "sock", None)
         if sock is not None and self._local.pid == os.getpid():
