@@ -84,6 +84,21 @@ def test_answers_go_through_the_writer_and_are_in_the_file_when_the_page_hears_b
         page.dispose(), other.dispose()
 
 
+def test_the_log_is_copied_back_into_the_file_once_answers_stop_coming(db):
+    served = InThread(db)
+    page = Store(_url(db), writer=True)
+    try:
+        room, (ana,) = _room_with(page, "Ana")
+        page.save_response(ana, "feliz", "tp1", 1)
+        _until(lambda: served.writer.unchecked == 0, "a checkpoint in the quiet after the commit")
+        with served.writer.store.engine.connect() as conn:
+            found = conn.connection.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+        assert found == writer_mod.BACKSTOP_PAGES
+    finally:
+        served.stop()
+        page.dispose()
+
+
 def test_refusals_come_back_to_the_page_as_the_same_store_errors(db):
     served = InThread(db)
     page = Store(_url(db), writer=True)

@@ -28,6 +28,7 @@ Protocol, one line each way: the page sends the answer's parameters as JSON; the
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -42,6 +43,8 @@ import threading
 import time
 from typing import Any, Callable
 
+import sqlalchemy as sa
+
 from .spool import Refusal
 
 #: Environment variable: ``off`` (or ``0``, ``no``) makes stores write for themselves.
@@ -55,6 +58,14 @@ STARTING_SECONDS = 15.0
 #: Part of the socket's name: a page only talks to a writer that speaks its protocol and knows its schema.
 PROTOCOL = 1
 _LINE_MAX = 1 << 22  # an answer is a few kilobytes; a longer line is not an answer
+#: The writer copies its log back into the file (a checkpoint, with a disk flush) once no answer has come for
+#: this long, instead of in whichever commit fills the log (where every page waiting on that commit would wait
+#: for the disk too) ...
+QUIET_CHECKPOINT_SECONDS = 0.05
+#: ... and, should answers never stop coming, in the commit that takes the log past this many pages (4 MB,
+#: SQLite's default). Kept small: how long pages wait on such a commit grows with the log (here about 10 ms at
+#: 1,000 pages, 60 ms at 10,000).
+BACKSTOP_PAGES = 1000
 
 
 def enabled() -> bool:
@@ -193,6 +204,10 @@ def _child_env() -> dict[str, str]:
 
 
 # -- the writer's side ------------------------------------------------------------------------------------------
+def _checkpoints_as_a_backstop(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    dbapi_conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}")
+
+
 class _Page:
     """One connected page: its socket, and what it sent that is not a whole line yet."""
 
@@ -212,6 +227,10 @@ class Writer:
         self.database = os.path.abspath(database)
         self.idle = idle
         self.store = Store(f"sqlite:///{self.database}", writer=False, **store_options)
+        sa.event.listen(self.store.engine, "connect", _checkpoints_as_a_backstop)  # see QUIET_CHECKPOINT_SECONDS
+        self.store.engine.dispose()  # connections opened before the listener are not reused
+        #: Commits since the last checkpoint.
+        self.unchecked = 0
         self.identity = _identity(self.database)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         self.listener.bind(address(self.database))  # OSError if another writer has it: that one serves
@@ -306,6 +325,7 @@ class Writer:
             return
         self.waiting = []
         self.pause = 0.0
+        self.unchecked += 1
         for i, (page, _, _) in enumerate(batch):
             refusal = outcomes.get(str(i))
             if refusal is None:
@@ -315,11 +335,28 @@ class Writer:
                 found = json.dumps({"key": refusal.key, "fields": refusal.fields}, ensure_ascii=False)
                 self._tell(page, b"refused " + found.encode() + b"\n")
 
+    def _checkpoint(self) -> None:
+        """Copy the log back into the file as far as no reader needs it (``PASSIVE``: never waits for anyone)."""
+        try:
+            with self.store.engine.connect() as conn:
+                conn.connection.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except (sa.exc.DBAPIError, sqlite3.Error):
+            return  # the log stays correct, only longer; the next quiet moment tries again
+        self.unchecked = 0
+
     def serve(self) -> None:
         quiet_since = time.monotonic()
         while not self.stopping:
-            timeout = self.pause if self.waiting else min(1.0, self.idle)  # looks at its file every second
-            for key, _ in self.selector.select(timeout):
+            if self.waiting:
+                timeout = self.pause
+            elif self.unchecked:
+                timeout = QUIET_CHECKPOINT_SECONDS
+            else:
+                timeout = min(1.0, self.idle)  # looks at its file every second
+            events = self.selector.select(timeout)
+            if not events and not self.waiting and self.unchecked:
+                self._checkpoint()
+            for key, _ in events:
                 if key.fileobj is self.listener:
                     self._accept()
                 else:
@@ -364,6 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                 except OSError:
                     pass
         signal.signal(signal.SIGTERM, lambda *_: writer.stop())  # leaves within a second
+        gc.freeze()  # the imports' objects are never garbage: a full collection need not walk them mid-batch
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         print(f"{stamp} writer {os.getpid()} serves {writer.database}", flush=True)
         try:
