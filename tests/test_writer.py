@@ -3,12 +3,14 @@ without it (none yet, or gone) they save for themselves and nothing is lost."""
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import re
 import signal
 import socket
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -229,6 +231,51 @@ def test_many_page_processes_at_once_lose_nothing_and_all_go_through_the_writer(
     os.kill(pid, signal.SIGTERM)
     _until(lambda: "leaves" in Path(str(db) + "-writer.log").read_text(), "the writer leaves")
     assert "leaves after saving 160 answers" in Path(str(db) + "-writer.log").read_text()
+
+
+def _answer_line(person, item: str) -> bytes:
+    params = {"p_room": person.room_id, "p_id": person.id, "p_exercise": "feliz", "p_item": item,
+              "p_value": "3", "p_now": 1.0, "p_hidden": False}
+    return json.dumps(params).encode() + b"\n"
+
+
+def test_under_load_the_writer_gathers_answers_into_fewer_commits(db, monkeypatch):
+    monkeypatch.setattr(writer_mod, "GATHER_SECONDS", 60.0)  # no clock in this test: it waits for the answers
+    served = Writer(str(db))
+    store = Store(_url(db), writer=False)
+    pages = [socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) for _ in range(2)]
+    try:
+        room, people = _room_with(store, "Ana", "Bea")
+        for page in pages:
+            page.connect(writer_mod.address(str(db)))
+        _until(lambda: (served._take(served.selector.select(0.1)), len(served.pages) == 2)[1], "both connect")
+        # A lone answer after a quiet moment is committed at once: no waiting for company.
+        pages[0].sendall(_answer_line(people[0], "tp0"))
+        _until(lambda: (served._take(served.selector.select(0.1)), len(served.waiting) == 1)[1], "it arrives")
+        monkeypatch.setattr(served.selector, "select", lambda timeout=None: pytest.fail("waited"))
+        served._gather()
+        assert len(served.waiting) == 1
+        monkeypatch.undo()
+        monkeypatch.setattr(writer_mod, "GATHER_SECONDS", 60.0)
+        served._commit()
+        assert served.last_batch == 1
+        # Right after a commit of two, the writer waits for a second answer before the next commit.
+        served.last_batch, served.last_commit = 2, time.monotonic()
+        pages[0].sendall(_answer_line(people[0], "tp1"))
+        _until(lambda: (served._take(served.selector.select(0.1)), len(served.waiting) == 1)[1], "it arrives")
+        pages[1].sendall(_answer_line(people[1], "tp1"))
+        served._gather()
+        assert len(served.waiting) == 2
+        served._commit()
+        for page in pages:
+            page.settimeout(30)
+        assert pages[0].recv(100) == b"ok\nok\n" and pages[1].recv(100) == b"ok\n"
+        assert len(store.responses(room.id)) == 3 and served.saved == 3
+    finally:
+        for page in pages:
+            page.close()
+        served.close()
+        store.dispose()
 
 
 def test_a_line_that_is_not_an_answer_closes_that_connection_only(db):

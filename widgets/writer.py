@@ -66,6 +66,8 @@ QUIET_CHECKPOINT_SECONDS = 0.05
 #: SQLite's default). Kept small: how long pages wait on such a commit grows with the log (here about 10 ms at
 #: 1,000 pages, 60 ms at 10,000).
 BACKSTOP_PAGES = 1000
+#: Under load, the writer waits up to this long for more answers before a commit (see ``Writer._gather``).
+GATHER_SECONDS = 0.002
 
 
 def enabled() -> bool:
@@ -231,6 +233,8 @@ class Writer:
         self.store.engine.dispose()  # connections opened before the listener are not reused
         #: Commits since the last checkpoint.
         self.unchecked = 0
+        #: Size and end of the last commit (see :meth:`_gather`).
+        self.last_batch, self.last_commit = 0, 0.0
         self.identity = _identity(self.database)
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
         self.listener.bind(address(self.database))  # OSError if another writer has it: that one serves
@@ -326,6 +330,7 @@ class Writer:
         self.waiting = []
         self.pause = 0.0
         self.unchecked += 1
+        self.last_batch, self.last_commit = len(batch), time.monotonic()
         for i, (page, _, _) in enumerate(batch):
             refusal = outcomes.get(str(i))
             if refusal is None:
@@ -344,6 +349,27 @@ class Writer:
             return  # the log stays correct, only longer; the next quiet moment tries again
         self.unchecked = 0
 
+    def _take(self, events: list) -> None:
+        for key, _ in events:
+            if key.fileobj is self.listener:
+                self._accept()
+            else:
+                page = self.pages.get(key.fileobj)
+                if page is not None:
+                    self._read(page)
+
+    def _gather(self) -> None:
+        """Under load (the last commit ended a moment ago), wait up to :data:`GATHER_SECONDS` for as many answers
+        as the last commit had: fewer, larger commits write less log, so fewer checkpoints stall the pages."""
+        if time.monotonic() - self.last_commit > GATHER_SECONDS:
+            return  # a lone answer is committed at once
+        deadline = time.monotonic() + GATHER_SECONDS
+        while len(self.waiting) < self.last_batch:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._take(self.selector.select(left))
+
     def serve(self) -> None:
         quiet_since = time.monotonic()
         while not self.stopping:
@@ -356,13 +382,9 @@ class Writer:
             events = self.selector.select(timeout)
             if not events and not self.waiting and self.unchecked:
                 self._checkpoint()
-            for key, _ in events:
-                if key.fileobj is self.listener:
-                    self._accept()
-                else:
-                    page = self.pages.get(key.fileobj)
-                    if page is not None:
-                        self._read(page)
+            self._take(events)
+            if self.waiting and not self.pause:
+                self._gather()
             if _identity(self.database) != self.identity:
                 return  # the file went or was replaced: pages waiting hear the socket close, and save themselves
             if self.waiting:
