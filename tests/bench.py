@@ -68,16 +68,11 @@ def _writer(url: str, room_id: int, idx: int, n: int, pace: float, writer: bool,
     out.put((times, first, last))
 
 
-def writers_of(database: Path) -> list[int]:
-    """Pids of the writer processes started for ``database`` (``widgets/writer.py`` logs each start)."""
-    import re
-
-    log = Path(f"{database}-writer.log")
-    return [int(pid) for pid in re.findall(r"writer (\d+) serves", log.read_text())] if log.exists() else []
-
-
 def stop_writers(database: Path) -> None:
-    for pid in writers_of(database):
+    """Stop the writer processes started for ``database`` (``widgets/writer.py`` logs each start)."""
+    from widgets.writer import started
+
+    for pid in started(str(database)):
         try:
             os.kill(pid, 15)
         except ProcessLookupError:
@@ -622,7 +617,9 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
     pages = [k for k in server.kernels() if _kernel_id(k) not in consoles]
     uss_now = _uss_mb(pages)
     server_mb = psutil.Process(server.proc.pid).memory_full_info().uss / 2**20
-    writer_mb = sum(_uss_mb([psutil.Process(pid) for pid in writers_of(server.var / "clientelitis.sqlite3")
+    from widgets.writer import started
+
+    writer_mb = sum(_uss_mb([psutil.Process(pid) for pid in started(str(server.var / "clientelitis.sqlite3"))
                              if psutil.pid_exists(pid)]))
     per_kernel = max(uss_now + uss_pages) if (uss_now or uss_pages) else float("nan")
     rows.append(("memory", f"participant page kernel own memory (USS), median / max of {len(uss_now + uss_pages)} (MB)",

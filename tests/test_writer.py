@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import multiprocessing as mp
 import os
-import re
 import signal
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,12 +35,28 @@ class InThread:
         self.writer = Writer(str(db), **options)
         self.thread = threading.Thread(target=self.writer.serve, daemon=True)
         self.thread.start()
+        self.stopped = False
 
     def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
         self.writer.stop()  # leaves at its next look (within a second)
         self.thread.join(30)
         assert not self.thread.is_alive()
         self.writer.close()
+
+
+@contextmanager
+def writer_and_page(db: Path, **options):
+    """A writer on a thread (``options`` for its store) and a page's store that hands it its answers."""
+    served = InThread(db, **options)
+    page = Store(_url(db), writer=True)
+    try:
+        yield served, page
+    finally:
+        served.stop()
+        page.dispose()
 
 
 @pytest.fixture
@@ -48,16 +64,11 @@ def db(tmp_path):
     path = tmp_path / "w.sqlite3"
     Store(_url(path), writer=False).dispose()
     yield path
-    for pid in _started_writers(path):  # writers this test had pages start: gone with the test
+    for pid in writer_mod.started(str(path)):  # writers this test had pages start: gone with the test
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-
-
-def _started_writers(db: Path) -> list[int]:
-    log = Path(str(db) + "-writer.log")
-    return [int(pid) for pid in re.findall(r"writer (\d+) serves", log.read_text())] if log.exists() else []
 
 
 def _room_with(store: Store, *names: str):
@@ -87,24 +98,17 @@ def test_answers_go_through_the_writer_and_are_in_the_file_when_the_page_hears_b
 
 
 def test_the_log_is_copied_back_into_the_file_once_answers_stop_coming(db):
-    served = InThread(db)
-    page = Store(_url(db), writer=True)
-    try:
+    with writer_and_page(db) as (served, page):
         room, (ana,) = _room_with(page, "Ana")
         page.save_response(ana, "feliz", "tp1", 1)
         _until(lambda: served.writer.unchecked == 0, "a checkpoint in the quiet after the commit")
         with served.writer.store.engine.connect() as conn:
             found = conn.connection.driver_connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
         assert found == writer_mod.BACKSTOP_PAGES
-    finally:
-        served.stop()
-        page.dispose()
 
 
 def test_refusals_come_back_to_the_page_as_the_same_store_errors(db):
-    served = InThread(db)
-    page = Store(_url(db), writer=True)
-    try:
+    with writer_and_page(db) as (served, page):
         room, (ana, bea) = _room_with(page, "Ana", "Bea")
         other_room, (cat,) = _room_with(page, "Cat")
         stranger = cat.__class__(**{**cat.__dict__, "room_id": room.id})  # not in the room it names
@@ -118,9 +122,6 @@ def test_refusals_come_back_to_the_page_as_the_same_store_errors(db):
         page.save_response(cat, "feliz", "tp1", 4)  # the writer goes on serving
         assert len(page.responses(room.id)) == 0 and len(page.responses(other_room.id)) == 1
         assert served.writer.saved == 1
-    finally:
-        served.stop()
-        page.dispose()
 
 
 def test_a_locked_file_is_announced_to_the_page_and_the_answer_saved_once_free(db):
@@ -180,11 +181,11 @@ def test_a_page_whose_writer_goes_saves_for_itself_and_starts_another(db):
         assert sorted(page.responses(room.id)["item"]) == ["tp1", "tp2"]
         # ... and a real writer process was started for the file: the next answers go through it
         _until(page.writer.listening, "the started writer listens")
-        (pid,) = _started_writers(db)
+        (pid,) = writer_mod.started(str(db))
         page.save_response(ana, "feliz", "tp3", 3)
         os.kill(pid, signal.SIGTERM)
-        _until(lambda: "leaves" in Path(str(db) + "-writer.log").read_text(), "the writer leaves on SIGTERM")
-        assert f"writer {pid} leaves after saving 1 answers" in Path(str(db) + "-writer.log").read_text()
+        _until(lambda: "leaves" in Path(writer_mod.log_path(str(db))).read_text(), "the writer leaves on SIGTERM")
+        assert f"writer {pid} leaves after saving 1 answers" in Path(writer_mod.log_path(str(db))).read_text()
         page.save_response(ana, "feliz", "tp4", 4)  # and again without it
         assert sorted(page.responses(room.id)["item"]) == ["tp1", "tp2", "tp3", "tp4"]
     finally:
@@ -197,7 +198,7 @@ def test_pages_opening_together_start_one_writer(db):
     try:
         assert second.writer.start() is False  # one is being started: not another
         _until(lambda: first.writer.listening() and second.writer.listening(), "both pages reach the writer")
-        assert len(_started_writers(db)) == 1
+        assert len(writer_mod.started(str(db))) == 1
         assert not os.path.exists(first.writer.starting)  # the writer cleared the word that it was starting
     finally:
         first.dispose(), second.dispose()
@@ -226,11 +227,11 @@ def test_many_page_processes_at_once_lose_nothing_and_all_go_through_the_writer(
     assert done == list(range(8))
     found = main.responses(room.id)
     assert len(found) == 160 and found.groupby("participant_id").size().tolist() == [20] * 8
-    (pid,) = _started_writers(db)
+    (pid,) = writer_mod.started(str(db))
     main.dispose()
     os.kill(pid, signal.SIGTERM)
-    _until(lambda: "leaves" in Path(str(db) + "-writer.log").read_text(), "the writer leaves")
-    assert "leaves after saving 160 answers" in Path(str(db) + "-writer.log").read_text()
+    _until(lambda: "leaves" in Path(writer_mod.log_path(str(db))).read_text(), "the writer leaves")
+    assert "leaves after saving 160 answers" in Path(writer_mod.log_path(str(db))).read_text()
 
 
 def _answer_line(person, item: str) -> bytes:
@@ -279,9 +280,7 @@ def test_under_load_the_writer_gathers_answers_into_fewer_commits(db, monkeypatc
 
 
 def test_a_line_that_is_not_an_answer_closes_that_connection_only(db):
-    served = InThread(db)
-    page = Store(_url(db), writer=True)
-    try:
+    with writer_and_page(db) as (served, page):
         room, (ana,) = _room_with(page, "Ana")
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as rogue:
             rogue.connect(writer_mod.address(str(db)))
@@ -290,9 +289,6 @@ def test_a_line_that_is_not_an_answer_closes_that_connection_only(db):
             assert rogue.recv(100) == b""  # closed on it
         page.save_response(ana, "feliz", "tp1", 1)
         assert served.writer.saved == 1 and len(page.responses(room.id)) == 1
-    finally:
-        served.stop()
-        page.dispose()
 
 
 def test_the_writer_leaves_when_its_file_is_replaced(db, tmp_path):

@@ -262,6 +262,15 @@ class _WriteQueueTimeout(Exception):
     """Our own writers kept the write queue longer than the busy timeout: counted like a locked database."""
 
 
+#: What a write attempt raises when it does not get through.
+WRITE_ERRORS = (OperationalError, sqlite3.OperationalError, _WriteQueueTimeout)
+
+
+def _locked(exc: Exception) -> bool:
+    """Did a write attempt fail because another writer held the file (worth another try), not a broken database?"""
+    return isinstance(exc, _WriteQueueTimeout) or "locked" in str(exc).lower()
+
+
 class WriteQueue:
     """A fair queue of this machine's writers to one SQLite file: an exclusive ``flock`` on ``<db>.write-lock``
     taken around each write transaction. Without it, writers that find the database locked sleep and poll in
@@ -459,9 +468,8 @@ class Store:
         for attempt in range(1, self.retries + 2):
             try:
                 return once()
-            except (OperationalError, sqlite3.OperationalError, _WriteQueueTimeout) as exc:
-                foreign = not isinstance(exc, _WriteQueueTimeout) and "locked" not in str(exc).lower()
-                if foreign or attempt > self.retries:
+            except WRITE_ERRORS as exc:
+                if not _locked(exc) or attempt > self.retries:
                     raise StoreError("error.db_busy") from exc
                 if self.on_retry:
                     self.on_retry(attempt)
@@ -905,11 +913,15 @@ class Store:
         found = self.spool.outcome(name)
         if found != WAITING:
             return found, {}
-        with self._writer.connect() as conn:
-            with conn.begin():
-                outcomes = _save_answers(conn.connection.driver_connection, self.spool.claim())
+        outcomes = self._save_batch(self.spool.claim())
         self.spool.settle(outcomes)
         return self.spool.outcome(name), outcomes
+
+    def _save_batch(self, batch: list[tuple[str, dict[str, Any]]]) -> dict[str, Refusal | None]:
+        """Commit answers (``(id, parameters)`` pairs) in one transaction, each checked as a single save is
+        (``_save_answers``). The caller holds the write queue (the spool's committer, or the writer process)."""
+        with self._writer.connect() as conn, conn.begin():
+            return _save_answers(conn.connection.driver_connection, batch)
 
     def delete_response(self, participant: Participant, exercise: str, item: str) -> None:
         """Remove one of the participant's own answers (e.g. an idea they withdraw)."""

@@ -32,6 +32,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import selectors
 import signal
 import socket
@@ -82,6 +83,20 @@ def address(database: str) -> bytes:
     return f"\0clientelitis-writer/{PROTOCOL}.{SCHEMA_VERSION}/{digest}".encode()
 
 
+def log_path(database: str) -> str:
+    """Where the writers of ``database`` log their start and end (next to the file)."""
+    return database + "-writer.log"
+
+
+def started(database: str) -> list[int]:
+    """Process ids of the writers started for ``database``, from their log (the oldest first)."""
+    try:
+        with open(log_path(database), encoding="utf-8") as log:
+            return [int(pid) for pid in re.findall(r"writer (\d+) serves", log.read())]
+    except FileNotFoundError:
+        return []
+
+
 def _identity(database: str) -> tuple[int, int] | None:
     try:
         found = os.stat(database)
@@ -115,14 +130,12 @@ class Client:
             sock.close()
             self.start()
             raise Unavailable from None
+        sock.settimeout(REPLY_SECONDS)
         local.sock, local.file, local.pid = sock, sock.makefile("rb"), os.getpid()
         return sock, local.file
 
     def close(self) -> None:
         """Close this thread's connection (the writer leaves once no page is connected for a while)."""
-        self._drop()
-
-    def _drop(self) -> None:
         sock = getattr(self._local, "sock", None)
         if sock is not None and self._local.pid == os.getpid():
             self._local.file.close()
@@ -143,7 +156,6 @@ class Client:
         sock, replies = self._connection()
         line = json.dumps(params, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
         try:
-            sock.settimeout(REPLY_SECONDS)
             sock.sendall(line)
             while True:
                 reply = replies.readline()
@@ -165,10 +177,10 @@ class Client:
         except TimeoutError:
             # Alive but silent: the answer may still be committed, so it is not saved a second time behind
             # the writer's back (a later change could be overwritten); the page offers to try again.
-            self._drop()
+            self.close()
             return Refusal("error.db_busy", {})
         except OSError:
-            self._drop()
+            self.close()
             raise Unavailable from None
 
     def start(self) -> bool:
@@ -185,7 +197,7 @@ class Client:
         except OSError:
             return False
         try:
-            with open(self.database + "-writer.log", "ab") as log:
+            with open(log_path(self.database), "ab") as log:
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "widgets.writer", self.database, self.starting],
                     stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True, close_fds=True,
@@ -305,17 +317,14 @@ class Writer:
     def _commit(self) -> None:
         """Commit every waiting answer in one transaction and reply to each; while the file is locked, tell
         them and try again later (the caller waits ``self.pause``)."""
-        from sqlalchemy.exc import OperationalError
-
-        from .store import _save_answers, _WriteQueueTimeout
+        from .store import WRITE_ERRORS, _locked
 
         batch = self.waiting
         try:
-            with self.store.write_queue.held(), self.store._writer.connect() as conn, conn.begin():
-                outcomes = _save_answers(conn.connection.driver_connection,
-                                         [(str(i), params) for i, (_, params, _) in enumerate(batch)])
-        except (OperationalError, _WriteQueueTimeout, sqlite3.OperationalError) as exc:
-            locked = isinstance(exc, _WriteQueueTimeout) or "locked" in str(exc).lower()
+            with self.store.write_queue.held():
+                outcomes = self.store._save_batch([(str(i), params) for i, (_, params, _) in enumerate(batch)])
+        except WRITE_ERRORS as exc:
+            locked = _locked(exc)
             still = []
             for entry in batch:
                 entry[2] += 1
