@@ -42,10 +42,21 @@ def pct(values: list[float], q: float) -> float:
 
 
 # -- 1. store -----------------------------------------------------------------------------------------
+def _like_a_kernel() -> None:
+    """Run this simulated participant in its own session, as Voila runs each page's kernel (jupyter_client
+    starts every kernel with ``start_new_session=True``). Linux (autogroup) shares the CPU fairly between
+    sessions first: a hundred participants in the bench's one session would get, all together, the share of
+    the one writer process, and wait on each other for it, which no workshop does."""
+    if hasattr(os, "setsid"):
+        os.setsid()
+
+
 def _writer(url: str, room_id: int, idx: int, n: int, pace: float, writer: bool, ready, go, done, out) -> None:
     import random
 
     from widgets.store import Store
+
+    _like_a_kernel()
 
     s = Store(url, writer=writer)
     person, _ = s.join(s.room(room_id), f"W{idx}", f"T{idx % 8}")

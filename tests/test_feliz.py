@@ -76,6 +76,28 @@ def test_dumbbell_data_colours_and_escaping():
     assert list(fig.layout.yaxis.categoryarray) == labels[::-1]  # first touchpoint on top
 
 
+def test_long_touchpoint_names_are_wrapped_not_cut():
+    """Plotly never wraps a label: a 40-character touchpoint would take a phone's whole width. Each label is cut
+    at spaces into lines of at most 18 characters (a longer word is split), escaped, nothing dropped; the
+    chart grows taller for the extra lines."""
+    long = "Espera en la cola <de> la caja $ rápida"  # 39 characters: three lines
+    word = "Superextraordinariamente-largo"  # one word longer than a line
+    journey = [Touchpoint("a", long, ""), Touchpoint("b", word, ""), Touchpoint("c", "Salida", "")]
+    df = answers([(1, "a", {"enter": 4, "leave": 2}), (1, "b", {"enter": 2, "leave": 4})])
+    fig = happiness_dumbbell(feliz.summarize(df, journey), Translator("es"))
+    labels = list(fig.data[2].y)
+    first = labels[0].removeprefix("⚠ ").replace("<b>", "").replace("</b>", "").split("<br>")
+    assert first == ["Espera en la cola", "&lt;de&gt; la caja &#36;", "rápida"]  # worse: flagged, every line bold
+    assert labels[0].count("<b>") == 3
+    assert labels[1].split("<br>") == ["Superextraordinari", "amente-largo"]
+    assert labels[2] == "Salida"
+    assert list(fig.layout.yaxis.categoryarray) == labels[::-1]
+    hover = list(fig.data[2].text)
+    assert "&lt;de&gt; la caja &#36; rápida" in hover[0]  # the hover keeps the whole name on one line
+    short = happiness_dumbbell(feliz.summarize(df, JOURNEY), Translator("es"))
+    assert fig.layout.height > short.layout.height
+
+
 def test_copy_figure_updates_widget_in_place():
     empty = happiness_dumbbell(feliz.summarize(answers([]), JOURNEY), Translator("en"))
     from widgets.chartwidget import Chart

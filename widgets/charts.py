@@ -21,7 +21,7 @@ import plotly.io as pio
 
 from .feliz import FACES
 from .i18n import Translator
-from .text import plot_text
+from .text import plot_lines, plot_text
 from .validators import use_lean_table
 
 use_lean_table()  # before the template below is checked: Plotly then reads only the part of its table we use
@@ -84,9 +84,10 @@ def happiness_dumbbell(
     The figure always has the same four traces, so the page redraws it in place (Plotly.react).
     """
     s = summary.copy()
+    lines = [plot_lines(lbl) for lbl in s["label"]]  # wrapped: the plot keeps its width on a phone
     s["y"] = [
-        ("⚠ <b>" + plot_text(lbl) + "</b>") if worse else plot_text(lbl)
-        for lbl, worse in zip(s["label"], s["worse"])
+        ("⚠ " + "<br>".join(f"<b>{line}</b>" for line in found)) if worse else "<br>".join(found)
+        for found, worse in zip(lines, s["worse"])
     ]
     has_both = s["enter_mean"].notna() & s["leave_mean"].notna()
     up = has_both & (s["delta"] >= 0)
@@ -133,7 +134,7 @@ def happiness_dumbbell(
     return _figure(data, dict(
         **_title(title, 26),
         font=FONT,
-        height=160 + 70 * max(len(s), 1),
+        height=160 + sum(max(70, 26 * len(found)) for found in lines or [[]]),
         margin=dict(l=20, r=20, t=80 if title else 30, b=120),
         plot_bgcolor="white",
         paper_bgcolor="white",

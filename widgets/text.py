@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
@@ -116,6 +117,13 @@ def esc(raw: object) -> str:
 def plot_text(raw: object) -> str:
     """Escape text for a Plotly label (Plotly renders a few tags and MathJax between ``$``)."""
     return html.escape(str(raw), quote=False).replace("$", "&#36;")
+
+
+def plot_lines(raw: object, width: int = 18) -> list[str]:
+    """``raw`` cut at spaces into lines of at most ``width`` characters (a longer word is split), each escaped
+    as :func:`plot_text`: Plotly never wraps a label, so a long one would take a phone's whole width. Nothing
+    is dropped; join them with ``<br>``."""
+    return [plot_text(line) for line in textwrap.wrap(str(raw), width)] or [plot_text(raw)]
 
 
 #: What makes a spreadsheet read a cell as a formula (OWASP: = + - @ tab CR), and their full-width forms.
