@@ -19,6 +19,20 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+#: Of the page's first chart: the share of its box's width its plot takes (measured between the x axis' first
+#: and last ticks, which sit half a unit inside the plot's ends), the font size of its y axis' labels (px), and
+#: by how many pixels the drawing is wider than its box (0 when it fits).
+PLOT_SHARE_AND_TICK_FONT = """() => {
+  const chart = document.querySelector('.js-plotly-plot');
+  const box = chart.getBoundingClientRect();
+  const x = [...chart.querySelectorAll('.xtick text')].map((t) => { const r = t.getBoundingClientRect();
+                                                                     return r.left + r.width / 2; });
+  const plot = (Math.max(...x) - Math.min(...x)) * (x.length) / (x.length - 1);
+  return [plot / box.width, parseFloat(getComputedStyle(chart.querySelector('.ytick text')).fontSize),
+          Math.max(0, chart.querySelector('svg.main-svg').getBoundingClientRect().right - box.right)];
+}"""
+
+
 @pytest.mark.browser
 def test_room_created_joined_rated_and_seen_live(voila_server, context):
     # The facilitator creates a room in the welcome app.
@@ -60,6 +74,11 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     first.locator(".cl-scale").nth(1).get_by_role("button").nth(0).click()  # leaving: furious
     expect(part.get_by_text("Guardado: Reserva de mesa")).to_be_visible()
     expect(part.locator(".cl-net")).to_contain_text("-4")
+    # On the phone the chart's fonts (sized for a projector) are drawn smaller and long touchpoint names wrap,
+    # so the plot keeps a good part of the chart's width instead of a sliver beside the names.
+    expect(part.locator(".ytick text", has_text="⚠ Reserva de mesa")).to_have_count(1)
+    plot_share, tick_px, overflow = part.evaluate(PLOT_SHARE_AND_TICK_FONT)
+    assert tick_px < 20 and plot_share >= 0.45 and overflow <= 1, (plot_share, tick_px, overflow)
     shot(part, "participant")
 
     # The console, still the same document, shows the participant and the progress; results stay hidden.
@@ -73,6 +92,7 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     expect(console.locator(".cl-hidden-results").first).to_be_hidden()
     expect(console.get_by_text("Aquí el cliente sale menos feliz de lo que entró:")).to_be_visible()
     expect(console.locator(".ytick text", has_text="⚠ Reserva de mesa")).to_have_count(1)
+    assert console.evaluate(PLOT_SHARE_AND_TICK_FONT)[1] == 20  # on the wide screen: the projector's size
     assert console.evaluate("window.__sameDocument") == 42
     # the legend sits under the x axis' title, not over it (readable on a projector)
     expect(console.locator(".js-plotly-plot .legend").first).to_be_visible()

@@ -16,6 +16,31 @@ Plotly.register([bar, pie, scatterpolar, sankey, indicator]);
 // No "responsive": the ResizeObserver below already fits the chart whenever its box changes width.
 const CONFIG = { displaylogo: false, displayModeBar: false };
 
+// Our figures' fonts are sized for a projector. In a box narrower than NARROW pixels (a phone) they are drawn
+// at SMALL of their size: at full size a touchpoint's name took more than half of a phone's width, and the
+// plot was left a sliver.
+const NARROW = 560;
+const SMALL = 0.7;
+
+// A copy of a figure's part with every font size (any property whose name ends in "font": font, tickfont,
+// textfont...) times k. Arrays of values are shared, not copied.
+function scaledFonts(value, k) {
+  if (Array.isArray(value)) {
+    return value.length && value[0] !== null && typeof value[0] === "object"
+      ? value.map((item) => scaledFonts(item, k))
+      : value;
+  }
+  if (value === null || typeof value !== "object") {
+    return value;
+  }
+  const out = {};
+  for (const [key, item] of Object.entries(value)) {
+    const isFont = /font$/i.test(key) && item && typeof item === "object" && typeof item.size === "number";
+    out[key] = isFont ? { ...item, size: Math.round(item.size * k) } : scaledFonts(item, k);
+  }
+  return out;
+}
+
 function render({ model, el }) {
   el.classList.add("cl-chart");
   // One job at a time, always with the newest figure: a busy room sends figures faster than a phone draws
@@ -23,6 +48,7 @@ function render({ model, el }) {
   let busy = false;
   let toDraw = true;
   let toFit = false;
+  let small = false; // drawn with SMALL fonts
   const work = async () => {
     if (busy) {
       return;
@@ -33,7 +59,9 @@ function render({ model, el }) {
         if (toDraw) {
           toDraw = false;
           const figure = model.get("figure") || {};
-          await Plotly.react(el, figure.data || [], figure.layout || {}, CONFIG);
+          small = el.clientWidth > 0 && el.clientWidth < NARROW;
+          const k = small ? SMALL : 1;
+          await Plotly.react(el, scaledFonts(figure.data || [], k), scaledFonts(figure.layout || {}, k), CONFIG);
         }
         if (toFit) {
           toFit = false;
@@ -58,6 +86,7 @@ function render({ model, el }) {
     const now = Math.round(entry.contentRect.width);
     if (now && now !== width) {
       width = now;
+      toDraw = toDraw || now < NARROW !== small; // crossed NARROW: drawn again with the fonts for this width
       toFit = true;
       work();
     }
