@@ -60,8 +60,11 @@ function render({ model, el }) {
           toDraw = false;
           const figure = model.get("figure") || {};
           small = el.clientWidth > 0 && el.clientWidth < NARROW;
-          const k = small ? SMALL : 1;
-          await Plotly.react(el, scaledFonts(figure.data || [], k), scaledFonts(figure.layout || {}, k), CONFIG);
+          const data = figure.data || [];
+          const layout = figure.layout || {};
+          // At full size the figure is drawn as it came (a console redraws often: no copy for nothing).
+          await Plotly.react(el, small ? scaledFonts(data, SMALL) : data, small ? scaledFonts(layout, SMALL) : layout,
+                             CONFIG);
         }
         if (toFit) {
           toFit = false;
