@@ -7,7 +7,7 @@ PORT ?= 8866
 HOST_IP := $(shell hostname -I 2>/dev/null | awk '{print $$1}')
 PUBLIC_URL ?= http://$(if $(HOST_IP),$(HOST_IP),localhost):$(PORT)
 
-.PHONY: start test bench install install-test chromium postgresql demo clean
+.PHONY: start lab test bench install install-test chromium postgresql fonts demo clean
 
 # After every install: the lean Plotly table next to the notebooks, our Voila template where Voila finds it.
 PUBLISH = $(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
@@ -16,18 +16,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools' notice that an editable install is one (a warning block in the facilitator's terminal) is silenced.
+PIP_INSTALL = PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	$(PUBLISH)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(PIP_INSTALL) -e ".[test]"
 	$(PUBLISH)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test chromium postgresql
+install-test: $(VENV)/.installed-test chromium postgresql fonts
 
 # Browser tests drive Debian's chromium (Playwright's own browser download is not used).
 chromium:
@@ -43,10 +46,20 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null; }
 
+# Emoji as phones show them (rating faces), also in the browser tests' screenshots.
+fonts:
+	@fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || { \
+	  echo "Installing Debian's fonts-noto-color-emoji for the browser tests' screenshots..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-noto-color-emoji >/dev/null; }
+
 demo: install
 	@$(BIN)/clientelitis --base http://localhost:$(PORT) demo
 
+# Our notebooks are trusted by this install (Voila warns once per page of a notebook it has not signed).
 start: install
+	@$(BIN)/clientelitis check
+	@$(BIN)/jupyter trust workshops/*.ipynb >/dev/null
 	@echo ""
 	@echo "Clientelitis is starting on http://localhost:$(PORT)"
 	@echo "  Welcome (create a room / join):  http://localhost:$(PORT)/voila/render/00_bienvenida.ipynb"
@@ -56,6 +69,13 @@ start: install
 	@echo ""
 	CLIENTELITIS_PUBLIC_URL=$${CLIENTELITIS_PUBLIC_URL:-$(PUBLIC_URL)} \
 	  $(BIN)/voila workshops --port=$(PORT) --no-browser --Voila.ip=0.0.0.0
+
+# JupyterLab on the workshops, for facilitators who read or adapt them (LAB_PORT= overrides 8888).
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=workshops --ServerApp.port=$(LAB_PORT) \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 test: install-test
 	$(BIN)/python -m pytest

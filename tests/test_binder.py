@@ -37,6 +37,17 @@ def test_readme_badge_opens_welcome_app_in_voila():
     assert (ROOT / "workshops" / "00_bienvenida.ipynb").exists()
 
 
+def test_readme_second_badge_opens_jupyterlab_on_the_workshops():
+    """JupyterLab is a dependency (pyproject, both environment files), and a badge opens it on workshops/."""
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.count("https://mybinder.org/badge_logo.svg") == 2
+    assert "urlpath=lab%2Ftree%2Fworkshops" in readme
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert any(d.startswith("jupyterlab==") for d in deps) and any(d.startswith("ipykernel==") for d in deps)
+
+
 def test_ci_runs_make_test():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci and os.access(ROOT / ".ci" / "run", os.X_OK)

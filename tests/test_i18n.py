@@ -78,3 +78,25 @@ def test_journey_templates_are_bilingual():
         for tp in data["touchpoints"]:
             for field in ("name", "hint"):
                 assert set(tp[field]) == set(LANGUAGES), (f, tp["id"])
+
+
+#: Pictograms any system font draws (DejaVu and Liberation have them): the interface may show them as text.
+TEXT_SYMBOLS = set("✓⚠↳→–·…«»“”—")
+
+
+def test_interface_pictograms_are_icons_not_emoji():
+    """Headings, status and progress marks use the icon font served with our template (``ui.icon``): a machine
+    without an emoji font shows emoji as empty boxes. The only emoji left are the rating faces, which are the
+    scale itself (shown with their number and name)."""
+    import unicodedata
+
+    from widgets.feliz import FACES
+
+    allowed = TEXT_SYMBOLS | set("".join(FACES.values()))
+    sources = [*(ROOT / "widgets").rglob("*.py"), *(ROOT / "widgets" / "i18n").glob("*.json")]
+    found = {}
+    for path in sources:
+        for ch in path.read_text(encoding="utf-8"):
+            if unicodedata.category(ch) == "So" and ch not in allowed:
+                found.setdefault(ch, path.name)
+    assert not found, f"pictograms that need an emoji font: {found}"

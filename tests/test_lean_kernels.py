@@ -101,3 +101,47 @@ def test_a_page_kernel_runs_without_the_debugger():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_a_page_kernel_shut_down_while_building_leaves_quietly(tmp_path):
+    """A page closed while its kernel still runs the cell (a reload in a join storm): the kernel answers the
+    shutdown and ends, and nothing is printed (no reply sent to closed sockets later, no traceback)."""
+    from jupyter_client.manager import KernelManager
+
+    log = tmp_path / "kernel.log"
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=kernel.PageKernelSpecManager())
+    with open(log, "w") as out:
+        km.start_kernel(cwd=str(ROOT / "workshops"), stdout=out, stderr=out)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            kc.execute("import time; time.sleep(3)")  # the build goes on, and would reply after the shutdown
+            km.request_shutdown()
+            km.finish_shutdown(waittime=30)
+            assert not km.is_alive()
+        finally:
+            kc.stop_channels()
+            km.cleanup_resources()
+    text = log.read_text()
+    assert "Traceback" not in text and "Error" not in text, text
+    assert kernel.TCP_NOTICE not in text  # nor the notice of every start
+
+
+def test_the_server_log_skips_writes_to_pages_that_left_and_nothing_else():
+    import asyncio
+
+    from tornado.websocket import WebSocketClosedError
+
+    from widgets import server_log
+
+    loop = asyncio.new_event_loop()
+    seen = []
+    loop.set_exception_handler(lambda _loop, context: seen.append(context["message"]))
+    server_log.quiet_closed_pages(loop)
+    server_log.quiet_closed_pages(loop)  # once per loop
+    loop.call_exception_handler({"message": "gone", "exception": WebSocketClosedError()})
+    loop.call_exception_handler({"message": "real", "exception": KeyError("x")})
+    loop.call_exception_handler({"message": "no exception"})
+    loop.close()
+    assert seen == ["real", "no exception"]

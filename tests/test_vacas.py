@@ -165,7 +165,7 @@ def test_three_hunters_merge_vote_reveal_and_plan(store):
     assert b.notice.message == t("es", "vacas.vote_over_budget", budget=5)
     panel.refresh()
     assert panel.table["votes"].tolist()[0] == 11
-    assert a.plan.value.startswith("<p class='cl-people'>🙈")  # hidden until revealed
+    assert "fa-eye-slash" in a.plan.value and t("es", "vacas.plan_hidden") in a.plan.value  # hidden until revealed
     panel.verdict_cow.value = panel.table["key"][0]
     panel.decision.value = "exterminate"
     panel.owner.value, panel.step.value = "Gerencia", "Quitar la firma del formulario"
@@ -190,7 +190,7 @@ def _cow_rows(panel) -> dict:
 
     out = {}
     for row in panel.wall_rows.rows + panel.wall_rest.rows:
-        found = re.search(r"🐄 (.*?)</div>", row["html"])
+        found = re.search(r"<div class='cl-wall-text'>(.*?)</div>", row["html"])
         out[found.group(1)] = row
     return out
 

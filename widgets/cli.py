@@ -6,6 +6,7 @@
   export CODE [--out DIR]  write the room's CSV, XLSX, HTML report and results file
   import FILE --into CODE  merge a results file into a room
   close / archive / reopen CODE
+  check                    can pages start here? (what `make start` checks before serving)
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--base", default="http://localhost:8866", help="address of the Voila server")
     parser.add_argument("--public", default="", help="address participants use (default: --base)")
     sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("check", help="can pages start here? (kernel, template); one line and exit 1 when not")
     demo = sub.add_parser("demo", help="(re)create the demo room with simulated participants")
     demo.add_argument("--participants", type=int, default=16)
     demo.add_argument("--lang", default="es", choices=["es", "en"])
@@ -181,6 +183,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "check":
+        from . import preflight
+
+        return preflight.main()
     store = Store()
     try:
         if args.command == "demo":

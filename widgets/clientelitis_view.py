@@ -19,7 +19,7 @@ from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
-from .ui import Notice, card, html
+from .ui import Notice, card, html, icon
 
 REFUSALS = (StoreError, TextError, RatingError)
 STEPS = ("skills", "plan", "hire")
@@ -92,7 +92,7 @@ class ClientelitisParticipant(W.VBox):
                              W.HBox(list(self.flags.values()), layout=W.Layout(flex_flow="row wrap")), self.notes,
                              self.add_candidate, self.scorecards)
         self.body = W.VBox()
-        self.children = [html(f"<h2>🦠 {esc(tr('clientelitis.title'))}</h2><p>{esc(tr('clientelitis.intro'))}</p>"),
+        self.children = [html(f"<h2>{icon('virus')} {esc(tr('clientelitis.title'))}</h2><p>{esc(tr('clientelitis.intro'))}</p>"),
                          self.steps, self.notice, self.body]
         self._show_step()
         self.refresh()
@@ -178,7 +178,7 @@ class ClientelitisParticipant(W.VBox):
         warnings = C.plan_warnings(plan, teams, self.today)
         self.warning_keys = [k for k, _ in warnings]
         self.warnings.value = "".join(
-            f"<div class='cl-notice cl-notice-error cl-plan-warning'>⚠ {esc(self.tr(k, **kw))}</div>" for k, kw in warnings
+            f"<div class='cl-notice cl-notice-error cl-plan-warning'>{icon('exclamation-triangle')} {esc(self.tr(k, **kw))}</div>" for k, kw in warnings
         ) or f"<div class='cl-notice cl-notice-ok'>{esc(self.tr('clientelitis.plan_ok'))}</div>"
         copy_figure(self.timeline, plan_timeline(plan, self.today, self.tr, title=self.tr("clientelitis.chart.timeline"),
                                                  gaps=[kw for k, kw in warnings if k == "clientelitis.warn_gap"]))
@@ -268,7 +268,7 @@ class ClientelitisFacilitator(Revealable, W.VBox):
                                 W.HBox([self.previous, self.link_button], layout=W.Layout(flex_flow="row wrap")),
                                 self.notice])
         self.gate(tr, W.VBox([self.radar, self.plans, self.hiring, self.waves]))
-        self.children = [html(f"<h2>🦠 {esc(tr('clientelitis.title'))}</h2>"), self.status, self.results_slot, self.wave_box]
+        self.children = [html(f"<h2>{icon('virus')} {esc(tr('clientelitis.title'))}</h2>"), self.status, self.results_slot, self.wave_box]
         self.set_revealed(False)
         self.refresh()
 
@@ -312,7 +312,7 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         for team in teams:
             plan = plans.get(team, [])
             warnings = C.plan_warnings(plan, teams, self.today)
-            items = "".join(f"<li>⚠ {esc(self.tr(k, **kw))}</li>" for k, kw in warnings) or f"<li>✅ {esc(self.tr('clientelitis.plan_ok'))}</li>"
+            items = "".join(f"<li>{icon('exclamation-triangle')} {esc(self.tr(k, **kw))}</li>" for k, kw in warnings) or f"<li>{icon('check')} {esc(self.tr('clientelitis.plan_ok'))}</li>"
             blocks.append(f"<li><b>{esc(team)}</b> · {esc(self.tr('clientelitis.events', n=len(plan)))}<ul>{items}</ul></li>")
         self.plans.value = f"<h3>{esc(self.tr('clientelitis.plans_title'))}</h3><ul class='cl-people'>{''.join(blocks)}</ul>"
         self.candidates = C.candidates(df)

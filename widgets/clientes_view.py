@@ -13,7 +13,7 @@ from .i18n import Translator
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
-from .ui import Notice, card, html
+from .ui import Notice, card, html, icon
 from .wall import Wall
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -46,7 +46,7 @@ class ClientesParticipant(W.VBox):
         self.mine = W.VBox()
         self.chain = Chart(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), participant.name, tr))
         self.children = [
-            html(f"<h2>🤝 {esc(tr('clientes.title'))}</h2><p>{esc(tr('clientes.intro'))}</p>"),
+            html(f"<h2>{icon('handshake')} {esc(tr('clientes.title'))}</h2><p>{esc(tr('clientes.intro'))}</p>"),
             card(html(f"<p class='cl-tp-hint'>{esc(tr('clientes.hint'))}</p>"), self.who, self.category, self.receives,
                  self.happiness, self.better, self.add, self.notice),
             card(html(f"<h3>{esc(tr('clientes.mine'))}</h3>"), self.mine),
@@ -115,7 +115,7 @@ class ClientesFacilitator(Revealable, W.VBox):
         self.least = html("")
         self.wall = self.moderated_wall = Wall(tr, self.hide, tr("clientes.wall_title"))
         self.gate(tr, W.VBox([self.bars, self.donut, self.forgotten, self.least]))
-        self.children = [html(f"<h2>🤝 {esc(tr('clientes.title'))}</h2>"), self.status, self.results_slot, self.wall]
+        self.children = [html(f"<h2>{icon('handshake')} {esc(tr('clientes.title'))}</h2>"), self.status, self.results_slot, self.wall]
         self.set_revealed(False)
         self.refresh()
 

@@ -91,7 +91,7 @@ def tables(store: Store, room: Room) -> dict[str, pd.DataFrame]:
 def _safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):  # pandas 3: "str"
             out[col] = out[col].map(cell_safe)
     out.columns = [cell_safe(c) for c in out.columns]
     return out

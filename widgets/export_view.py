@@ -12,7 +12,7 @@ from . import export
 from .i18n import Translator
 from .store import Room, Store, StoreError
 from .text import esc
-from .ui import Notice, html
+from .ui import Notice, html, icon
 
 
 def on_binder() -> bool:
@@ -28,7 +28,7 @@ def download_link(data: bytes, filename: str, mime: str, label: str, css: str) -
     b64 = base64.b64encode(data).decode("ascii")
     return (
         f"<a class='cl-download {css}' download='{esc(filename)}' href='data:{mime};base64,{b64}'>"
-        f"⬇ {esc(label)}</a>"
+        f"{icon('download')} {esc(label)}</a>"
     )
 
 

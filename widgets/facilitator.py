@@ -16,7 +16,7 @@ from .page import Page
 from .qr import qr_svg
 from .store import Room, Store
 from .text import esc
-from .ui import Notice, card, html
+from .ui import Notice, card, html, icon
 from .welcome import join_link
 
 
@@ -200,7 +200,8 @@ class FacilitatorApp(W.VBox):
         if left is None:
             self.timer.value = ""
         else:
-            self.timer.value = esc(self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left)))
+            text = self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left))
+            self.timer.value = f"{icon('stopwatch')} {esc(text)}"
 
     def toggle_phase(self, exercise_id: str = exercises.DEFAULT_EXERCISE) -> None:
         """Open ``exercise_id`` (closing any other), or close it when it is the open one."""

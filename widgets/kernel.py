@@ -14,6 +14,8 @@ keeps the standard kernel.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -39,11 +41,45 @@ class PageKernelSpecManager(KernelSpecManager):
         return spec
 
 
-def main() -> None:
-    skip_unused()
-    from ipykernel import kernelapp
+#: ipykernel 7 warns at every start that its sockets are TCP without encryption. A page kernel listens on the
+#: loopback interface only and every message is signed with the page's key; a line per participant in the
+#: facilitator's terminal says nothing they can act on (multi-user hosts: docs/deployment.md, "Kernels").
+TCP_NOTICE = "Kernel is running over TCP without encryption"
 
-    kernelapp.launch_new_instance()
+
+class _WithoutTcpNotice(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(TCP_NOTICE)
+
+
+def page_kernel_class():
+    """IPython's kernel, except that a page kernel asked to shut down leaves at once.
+
+    A page closed while its kernel still builds it (a participant who reloads during a join storm) is shut
+    down by the server while the cell runs: ipykernel stops its sockets, the build goes on for nobody, and its
+    reply then fails on a closed socket with a traceback in the facilitator's terminal. A page keeps nothing
+    in its kernel (answers are in the store), so once the shutdown is answered the process ends."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    class PageKernel(IPythonKernel):
+        async def shutdown_request(self, stream, ident, parent):
+            await super().shutdown_request(stream, ident, parent)
+            os._exit(0)
+
+    return PageKernel
+
+
+def main() -> None:
+    try:
+        skip_unused()
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance(kernel_class=page_kernel_class())
+        app.log.addFilter(_WithoutTcpNotice())
+        app.initialize()
+    except KeyboardInterrupt:  # the server stopped (Ctrl-C) while this kernel was still starting: nothing to say
+        sys.exit(0)
+    app.start()
 
 
 if __name__ == "__main__":

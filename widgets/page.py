@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
@@ -10,12 +11,27 @@ from . import config
 
 
 def wait_for_request() -> None:
-    """With preheated kernels, block until Voila hands this kernel its request (no-op otherwise)."""
+    """With preheated kernels, block until Voila hands this kernel its request (no-op otherwise).
+
+    A waiting kernel that the server shuts down instead (the server stops, the pool shrinks) never gets one:
+    Voila's helper then ends with the closed socket's exception on its thread, and the kernel's reply to the
+    notebook's cell would go to sockets already closed, each with a traceback in the facilitator's terminal.
+    Such a kernel has nothing left to do: it leaves at once, quietly."""
     try:
+        from voila.utils import ENV_VARIABLE
         from voila.utils import wait_for_request as _wait
     except ImportError:  # pragma: no cover - running outside Voila's environment
         return
-    _wait()
+    if os.environ.get(ENV_VARIABLE.VOILA_PREHEAT, "False") == "False":
+        return
+    previous = threading.excepthook
+    threading.excepthook = lambda _args: None  # the waiting thread's end when the server closes its socket
+    try:
+        _wait()
+    finally:
+        threading.excepthook = previous
+    if ENV_VARIABLE.QUERY_STRING not in os.environ:  # every request carries one, even empty
+        os._exit(0)
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ipywidgets as W
 from .i18n import Translator
 from .text import esc
-from .ui import html
+from .ui import html, icon
 
 
 class Revealable:
@@ -21,7 +21,7 @@ class Revealable:
 
     def gate(self, tr: Translator, results: W.Widget) -> W.VBox:
         self.results = results
-        self.hidden = html(f"<p class='cl-people'>🙈 {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
+        self.hidden = html(f"<p class='cl-people'>{icon('eye-slash')} {esc(tr('reveal.hidden'))}</p>", "cl-hidden-results")
         self.results_slot = W.VBox()
         return self.results_slot
 

@@ -16,7 +16,7 @@ from .ratelimit import CodeGuard
 from .saving import SaveStatus, SavingStore, clear_busy_notices
 from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
 from .text import esc, shown_code
-from .ui import Notice, card, html
+from .ui import Notice, card, html, icon
 
 HEARTBEAT_SECONDS = 20
 REDRAW_SECONDS = 1.5
@@ -147,7 +147,7 @@ class ParticipantApp(W.VBox):
             self.notice.show("info", self.tr("participant.other_tab_here"))
         else:
             self.notice.clear()
-        self.waiting = card(html(f"<h2>⏳</h2><p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
+        self.waiting = card(html(f"<h2>{icon('hourglass-half')}</h2><p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
         self.waiting.add_class("cl-waiting")
         self.watcher = RoomWatcher(self.store, room.id, alive=self.bridge.present)
         self.watcher.version = self.store.room_version(room.id)
@@ -203,10 +203,9 @@ class ParticipantApp(W.VBox):
         left = remaining(self.room.state)
         if left is None:
             self.timer.value = ""
-        elif left == 0:
-            self.timer.value = esc(self.tr("timer.over"))
         else:
-            self.timer.value = esc(self.tr("timer.label", clock=clock(left)))
+            text = self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left))
+            self.timer.value = f"{icon('stopwatch')} {esc(text)}"
 
     def on_room_change(self) -> None:
         room = self.store.room(self.room.id)

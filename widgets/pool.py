@@ -29,6 +29,8 @@ from typing import Iterable
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
 
+from .server_log import quiet_closed_pages
+
 
 #: The page every participant opens first (the QR code points here).
 ENTRY_NOTEBOOK = "00_bienvenida.ipynb"
@@ -96,6 +98,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        quiet_closed_pages()  # the server's log: no traceback for updates to a page that has just left
         self.pool_min = _env_int("CLIENTELITIS_POOL_MIN", 2)
         self.pool_others = _env_int("CLIENTELITIS_POOL_OTHERS", 1)
         try:

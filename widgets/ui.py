@@ -46,6 +46,9 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-scale { width: auto !important; flex-wrap: wrap; margin-right: 18px; }
 .cl-scale .widget-toggle-button { font-size: 1.4rem; min-width: 46px; }
 .cl-scale .widget-toggle-button.mod-active { background: #0072B2; box-shadow: 0 0 0 3px #0072B2; }
+.cl-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.cl-icon { margin-right: .15em; }
+.cl-done { color: var(--cl-green); }
 .cl-big-number { font-size: 2.6rem; font-weight: 800; }
 .cl-people { font-size: 1.1rem; }
 .cl-app .widget-button { font-size: 1.05rem; min-height: 40px; width: auto; padding: 0 16px; }
@@ -64,6 +67,13 @@ def html(markup: str, *classes: str) -> W.HTML:
     for c in classes:
         w.add_class(c)
     return w
+
+
+def icon(name: str) -> str:
+    """A Font Awesome 5 icon (served with our page template) as inline HTML, hidden from screen readers: the
+    interface's pictograms are drawn with it, not with emoji, which a machine without an emoji font shows as
+    empty boxes."""
+    return f'<i class="fa fa-{name} cl-icon" aria-hidden="true"></i>'
 
 
 def heading(text: str, level: int = 1) -> W.HTML:

@@ -17,7 +17,7 @@ from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
 from .rows import Action, Rows, row
-from .ui import Notice, card, html
+from .ui import Notice, card, html, icon
 
 REFUSALS = (StoreError, TextError, RatingError)
 STEPS = ("hunt", "vote", "plan")
@@ -98,7 +98,7 @@ class VacasParticipant(W.VBox):
         self.plan = html("")
         self.box_plan = card(html(f"<h2>{esc(tr('vacas.step.plan'))}</h2>"), self.plan)
         self.body = W.VBox()
-        self.children = [html(f"<h2>🐄 {esc(tr('vacas.title'))}</h2><p>{esc(tr('vacas.intro'))}</p>"),
+        self.children = [html(f"<h2>{esc(tr('vacas.title'))}</h2><p>{esc(tr('vacas.intro'))}</p>"),
                          self.steps, self.notice, self.body]
         self._show_step()
         self.refresh()
@@ -146,7 +146,7 @@ class VacasParticipant(W.VBox):
             plan = vacas.action_plan(self.table, self.room.state.get("verdicts", {}))
             self.plan.value = _table(plan, self.tr)
         else:
-            self.plan.value = f"<p class='cl-people'>🙈 {esc(self.tr('vacas.plan_hidden'))}</p>"
+            self.plan.value = f"<p class='cl-people'>{icon('eye-slash')} {esc(self.tr('vacas.plan_hidden'))}</p>"
         self.set_enabled(self.enabled)
 
     def _render_mine(self, mine: pd.DataFrame) -> None:
@@ -154,7 +154,7 @@ class VacasParticipant(W.VBox):
         for c in vacas.cows(mine):
             remove = W.Button(icon="trash", tooltip=self.tr("vacas.remove"), layout=W.Layout(width="44px"))
             remove.on_click(lambda _b, item=vacas.COW_PREFIX + c.key.split(":", 1)[1]: self._remove(item))
-            rows.append(W.HBox([html(f"🐄 <b>{esc(c.title)}</b> <span class='cl-tp-hint'>{esc(c.value.get('rule', ''))}</span>"),
+            rows.append(W.HBox([html(f"<b>{esc(c.title)}</b> <span class='cl-tp-hint'>{esc(c.value.get('rule', ''))}</span>"),
                                 remove], layout=W.Layout(align_items="center")))
         self.my_cows.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_cows'))}</p>")]
 
@@ -189,7 +189,7 @@ class VacasParticipant(W.VBox):
             harm.value, value.value = saved.get("harm"), saved.get("value")
             harm.observe(lambda _c, k=r.key, h=harm, v=value: self.score(k, h.value, v.value), "value")
             value.observe(lambda _c, k=r.key, h=harm, v=value: self.score(k, h.value, v.value), "value")
-            title = html(f"<div class='cl-tp-name'>🐄 {esc(r.name)}</div><div class='cl-tp-hint'>{esc(r.rule)} · "
+            title = html(f"<div class='cl-tp-name'>{esc(r.name)}</div><div class='cl-tp-hint'>{esc(r.rule)} · "
                          f"{esc(self.tr('vacas.hunters', n=r.hunters))}</div>")
             row = W.VBox([title, W.HBox([minus, html(f"<span class='cl-vote-count'>{votes.get(r.key, 0)}</span>"), plus],
                                         layout=W.Layout(align_items="center")),
@@ -293,7 +293,7 @@ class VacasFacilitator(Revealable, W.VBox):
         self.download_button = W.Button(description=tr("vacas.plan_prepare"), icon="download")
         self.download_button.on_click(lambda _b: self.prepare_downloads())
         self.controls = W.HBox([self.budget, self.budget_button], layout=W.Layout(flex_flow="row wrap"))
-        self.children = [html(f"<h2>🐄 {esc(tr('vacas.title'))}</h2>"), self.controls, self.progress, self.notice,
+        self.children = [html(f"<h2>{esc(tr('vacas.title'))}</h2>"), self.controls, self.progress, self.notice,
                          html(f"<h3>{esc(tr('vacas.wall_title'))}</h3>"), self.wall, self.results_slot,
                          self.verdict_box, html(f"<h3>{esc(tr('vacas.plan_title'))}</h3>"), self.plan,
                          W.HBox([self.download_button, self.downloads])]
@@ -382,7 +382,7 @@ class VacasFacilitator(Revealable, W.VBox):
             self.wall.children = wanted
 
     def _herd_row(self, g) -> dict:
-        text = (f"<div class='cl-wall-text'>🐄 {esc(g.cow.title)}</div>"
+        text = (f"<div class='cl-wall-text'>{esc(g.cow.title)}</div>"
                 f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
                 f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
                 f"{esc(', '.join(g.hunters))}</div>")

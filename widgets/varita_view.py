@@ -14,10 +14,18 @@ from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
-from .ui import Notice, card, html
+from .ui import Notice, card, html, icon
 from .wall import Wall
 
 REFUSALS = (StoreError, TextError, RatingError)
+
+
+def _mark(done: bool, tr: Translator) -> str:
+    """A progress table's cell: a check mark (an icon, not an emoji) or a dash, each with its word for screen
+    readers."""
+    if done:
+        return f"<td class='cl-done'>{icon('check')}<span class='cl-sr'>{esc(tr('progress.done'))}</span></td>"
+    return f"<td class='cl-pending'>–<span class='cl-sr'>{esc(tr('progress.pending'))}</span></td>"
 
 
 def _scale(tr: Translator, description: str, faces: bool = False) -> W.ToggleButtons:
@@ -106,7 +114,7 @@ class VaritaParticipant(W.VBox):
                                self.result_table, self.fans, self.result_curve, self.gain, self.matrix,
                                W.HBox([self.download_button, self.download]))
         self.body = W.VBox()
-        self.children = [html(f"<h2>🪄 {esc(tr('varita.title'))}</h2><p>{esc(tr('varita.intro'))}</p>"),
+        self.children = [html(f"<h2>{icon('magic')} {esc(tr('varita.title'))}</h2><p>{esc(tr('varita.intro'))}</p>"),
                          self.steps, self.notice, self.body]
         self.ensure_journey()
         self.refresh()
@@ -376,7 +384,7 @@ class VaritaFacilitator(Revealable, W.VBox):
         self.wall = self.moderated_wall = Wall(tr, self.hide, tr("varita.fac_wall"))
         self.gate(tr, W.VBox([self.fans, self.curve, self.gain, self.top]))
         self.controls = W.HBox([self.budget, self.budget_button], layout=W.Layout(flex_flow="row wrap"))
-        self.children = [html(f"<h2>🪄 {esc(tr('varita.title'))}</h2>"), self.controls, self.progress, self.team,
+        self.children = [html(f"<h2>{icon('magic')} {esc(tr('varita.title'))}</h2>"), self.controls, self.progress, self.team,
                          self.results_slot, self.wall]
         self.set_revealed(False)
         self.refresh()
@@ -407,7 +415,7 @@ class VaritaFacilitator(Revealable, W.VBox):
         self.progress_table = progress
         head = "".join(f"<th>{esc(self.tr('varita.step.' + s))}</th>" for s in varita.STEPS[:4])
         body = "".join(
-            f"<tr><td>{esc(r.team)}</td>" + "".join(f"<td>{'✅' if getattr(r, s) else '·'}</td>" for s in varita.STEPS[:4]) + "</tr>"
+            f"<tr><td>{esc(r.team)}</td>" + "".join(_mark(getattr(r, s), self.tr) for s in varita.STEPS[:4]) + "</tr>"
             for r in progress.itertuples(index=False)
         )
         self.progress.value = f"<table class='cl-table'><tr><th></th>{head}</tr>{body}</table>"

@@ -109,7 +109,10 @@ async function main() {
     return;
   }
   const serverSettings = ServerConnection.makeSettings({ baseUrl });
-  const kernel = new KernelConnection({ model: { id: kernelId, name: "python3" }, serverSettings });
+  // No comms over kernel subshells (JupyterLab's default with ipykernel 7): standalone Voila refuses the
+  // subshell requests, with a warning per page in the server's log.
+  const kernel = new KernelConnection({ model: { id: kernelId, name: "python3" }, serverSettings,
+                                        commsOverSubshells: "disabled" });
   kernel.connectionStatusChanged.connect((_, status) => {
     document.body.classList.toggle("cl-offline", status !== "connected");
     if (status === "connected" && !performance.getEntriesByName("cl-connected").length) {

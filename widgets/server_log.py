@@ -1,0 +1,42 @@
+"""The Voila server's log as a facilitator reads it: what goes wrong, not what is expected to happen.
+
+A participant who closes or reloads a page while the server is still sending it live updates leaves behind
+writes to a websocket that is gone. jupyter_server does not wait for those writes, so each failed one ends as a
+"Task exception was never retrieved" traceback (tornado's ``WebSocketClosedError``) printed by asyncio in the
+facilitator's terminal, though nothing was lost: the page is gone. :func:`quiet_closed_pages` drops exactly
+those reports and passes every other one on as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from tornado.iostream import StreamClosedError
+from tornado.websocket import WebSocketClosedError
+
+#: What a write to a page that has left raises.
+PAGE_GONE = (WebSocketClosedError, StreamClosedError)
+
+
+def page_gone(context: dict) -> bool:
+    """Is this loop error report one of a write to a page that has left?"""
+    return isinstance(context.get("exception"), PAGE_GONE)
+
+
+def quiet_closed_pages(loop: asyncio.AbstractEventLoop | None = None) -> None:
+    """Install, on the server's loop, a handler that skips :func:`page_gone` reports (once per loop)."""
+    loop = loop or asyncio.get_event_loop()
+    previous = loop.get_exception_handler()
+    if getattr(previous, "skips_closed_pages", False):
+        return
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if page_gone(context):
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    handler.skips_closed_pages = True
+    loop.set_exception_handler(handler)
