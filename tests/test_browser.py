@@ -85,7 +85,7 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     expect(console.locator(".cl-big-number").first).to_have_text("1")
     expect(console.locator(".cl-people li")).to_contain_text("Cocina (1): Zoe <b>")
     expect(console.locator(".cl-who")).to_have_text("Aún no terminan: Zoe <b>")
-    expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
+    expect(console.get_by_text("1 persona respondiendo · 0 terminaron")).to_be_visible()
     expect(console.locator(".cl-hidden-results").first).to_be_visible()
     expect(console.locator(".ytick text", has_text="Reserva de mesa")).to_be_hidden()
     console.get_by_role("button", name="Mostrar resultados").click()
@@ -302,7 +302,7 @@ def test_magic_wand_two_teammates_rate_imagine_vote_and_console_shows_it(voila_s
     b.get_by_role("button", name="4. Votar").click()
     vote_row = b.locator(".cl-vote-row", has_text="Avisar por mensaje")
     for _ in range(3):
-        vote_row.get_by_role("button", name="+").click()
+        vote_row.get_by_role("button", name=re.compile("^Votar por la idea «Avisar por mensaje")).click()
     expect(b.get_by_text("Usaste 3 de 5 votos.")).to_be_visible()
     b.get_by_role("button", name="5. Resultado").click()
     expect(b.locator(".cl-table")).to_contain_text("Avisar por mensaje")
@@ -378,13 +378,13 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
         for cow_name, n in plan.items():
             row = page.locator(".cl-cow-vote").filter(has=page.get_by_text(cow_name, exact=True))
             for _ in range(n):
-                row.get_by_role("button", name="+").click()
+                row.get_by_role("button", name=f"Votar por «{cow_name}»").click()
         used = sum(plan.values())
         expect(page.get_by_text(f"Usaste {used} de 5 votos.")).to_be_visible()
     pages[0].get_by_role("button", name="3. Plan").click()
     expect(pages[0].get_by_text("El plan de acción aparecerá cuando el facilitador muestre los resultados.")).to_be_visible()
 
-    expect(console.get_by_text("2 vacas en el rebaño · 3 de 3 personas ya votaron")).to_be_visible()
+    expect(console.get_by_text("2 vacas en el rebaño · ya votaron 3 de 3")).to_be_visible()
     panel = console.locator(".cl-card", has_text="Muro de vacas")
     panel.locator("select").last.select_option(label=f"{posts[0]} (6)")
     panel.get_by_role("button", name="Exterminar").click()
@@ -448,7 +448,9 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     part.get_by_role("button", name="2. Refuerzo").click()
     expect(part.get_by_role("heading", name="Refuerzo")).to_be_visible()
     soon = dt.date.today().replace(day=1) + dt.timedelta(days=62)
-    part.locator(".cl-clientelitis input[type=date]").fill(soon.isoformat())
+    from widgets.i18n import month_names
+
+    part.get_by_label("Mes").select_option(label=f"{month_names('es')[soon.month]} {soon.year}")  # a month, by name
     part.get_by_placeholder("p. ej. taller de manejo de quejas").fill("Taller de quejas")
     part.get_by_role("button", name="Agregar al plan").click()
     expect(part.get_by_text("Agregado al plan.")).to_be_visible()
@@ -463,9 +465,12 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     part.get_by_role("button", name="Guardar evaluación").click()
     expect(part.get_by_text("Evaluación guardada: No contratar.")).to_be_visible()
 
+    # Each workshop opens with its results hidden: revealing the earlier one did not reveal this one.
+    expect(console.locator("table.cl-candidates")).to_have_count(0)
+    console.get_by_role("button", name="Mostrar resultados").click()
     expect(console.locator("table.cl-candidates")).to_contain_text("Pedro Páramo")
     expect(console.locator("table.cl-candidates")).to_contain_text("No contratar")
-    expect(console.get_by_text("1 de 2 personas se autoevaluaron")).to_be_visible()
+    expect(console.get_by_text("1 de 2 personas se autoevaluó")).to_be_visible()
     expect(console.get_by_text("Ola tras ola")).to_be_visible()
     shot(console, "clientelitis-facilitator")
 
@@ -497,7 +502,7 @@ def test_two_voila_servers_share_one_postgresql(postgres, context, tmp_path_fact
         expect(part.locator(".cl-net")).to_contain_text("-2")
         # the facilitator on the other server sees the participant and the answer, live
         expect(console.locator(".cl-people li")).to_contain_text("Recepción (1): Zoe")
-        expect(console.get_by_text("1 personas respondiendo · 0 terminaron")).to_be_visible()
+        expect(console.get_by_text("1 persona respondiendo · 0 terminaron")).to_be_visible()
         assert first.store().responses(room.id)["value"].tolist() == [{"enter": 4, "leave": 2}]
     finally:
         first.stop()

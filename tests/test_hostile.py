@@ -46,7 +46,7 @@ from widgets.journeys import touchpoints
 from widgets.page import Page
 from widgets.participant import JoinForm, ParticipantApp
 from widgets.rows import Rows
-from widgets.store import Store, StoreError
+from widgets.store import CODE_LENGTH, Store, StoreError
 from widgets.text import TextError, cell_safe, esc, plot_text, shown_code
 from widgets.vacas_view import VacasFacilitator, VacasParticipant
 from widgets.varita_view import VaritaParticipant
@@ -539,6 +539,8 @@ def _build_room_names(store: Store, shown: Shown, tr: Translator) -> list[str]:
             continue
         form.name.value, form.room = case.text, None
         form.submit()
+        if form.room is None and form.button.description == tr("create.button_again"):
+            form.submit()  # a name spelled like an earlier room's: the form asks once, the second click creates
         if form.room is None:  # refused after all: the matrix test says why
             continue
         html += [form.notice.value, form.result.children[0].value]
@@ -901,21 +903,21 @@ UI_FIELDS = {
         lambda ui: ui.cows.notice, lambda ui: _texts(ui, vacas.EXERCISE, "rule")),
     "vacas.keep_reason": UiField(
         "vacas.keep_reason", lambda ui, text: _fill_verdict(ui, "keep", text, "", ""), lambda ui: ui.verdicts.submit_verdict(),
-        lambda ui: ui.verdicts.notice, lambda ui: [ui.store.room(ui.room.id).state.get("verdicts", {}).get(ui.cow_key, {}).get("reason")]),
+        lambda ui: ui.verdicts.verdict_notice, lambda ui: [ui.store.room(ui.room.id).state.get("verdicts", {}).get(ui.cow_key, {}).get("reason")]),
     "vacas.verdict_owner": UiField(
         "vacas.verdict_owner", lambda ui, text: _fill_verdict(ui, "exterminate", "", text, "Quitarla"),
-        lambda ui: ui.verdicts.submit_verdict(), lambda ui: ui.verdicts.notice,
+        lambda ui: ui.verdicts.submit_verdict(), lambda ui: ui.verdicts.verdict_notice,
         lambda ui: [ui.store.room(ui.room.id).state.get("verdicts", {}).get(ui.cow_key, {}).get("owner")]),
     "vacas.verdict_step": UiField(
         "vacas.verdict_step", lambda ui, text: _fill_verdict(ui, "rewrite", "", "Gerencia", text),
-        lambda ui: ui.verdicts.submit_verdict(), lambda ui: ui.verdicts.notice,
+        lambda ui: ui.verdicts.submit_verdict(), lambda ui: ui.verdicts.verdict_notice,
         lambda ui: [ui.store.room(ui.room.id).state.get("verdicts", {}).get(ui.cow_key, {}).get("step")]),
     **{f"clientes.{part}": UiField(
         f"clientes.{part}", lambda ui, text, part=part: _fill_customer(ui, part, text), lambda ui: ui.customers.submit(),
         lambda ui: ui.customers.notice, lambda ui, part=part: _texts(ui, clientes.EXERCISE, part))
        for part in ("who", "receives", "better")},
     "clientelitis.event_title": UiField(
-        "clientelitis.event_title", lambda ui, text: _set(month=(ui.clinic.month, dt.date(2027, 1, 1)),
+        "clientelitis.event_title", lambda ui, text: _set(month=(ui.clinic.month, "2027-01"),
                                                           title=(ui.clinic.event_title, text), all=(ui.clinic.everyone, True)),
         lambda ui: ui.clinic.submit_event(), lambda ui: ui.clinic.notice,
         lambda ui: [e["title"] for e in ui.clinic.plan]),
@@ -990,7 +992,9 @@ def test_room_code_field_refuses_with_a_message(case: Case, ui):
     form = ui.join
     typed = _set(code=(form.code, case.text), name=(form.name, "Zoe"), team=(form.team, "Azul"))
     form.submit()
-    key = "join.code_empty" if not case.text.strip() else "join.code_malformed"
+    # Six letters and digits are read as a code that does not exist; anything else does not look like one.
+    key = ("join.code_empty" if not case.text.strip() else
+           "join.unknown_room" if len(shown_code(case.text)) == CODE_LENGTH else "join.code_malformed")
     _notice_says(form.notice, "es", key, {"code": shown_code(case.text)})  # the room is unknown: the page's language
     assert {w: w.value for w in typed} == typed and snapshot(x) == before
     with Capture() as cap:

@@ -25,12 +25,41 @@ def test_languages_have_the_same_keys():
     assert set(en) - set(es) == set(), "missing in Spanish"
 
 
+def _forms(text) -> dict:
+    return text if isinstance(text, dict) else {"other": text}
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_empty_texts_and_same_placeholders(lang):
     es = catalog("es")
     for key, text in catalog(lang).items():
-        assert text.strip(), key
-        assert _placeholders(text) == _placeholders(es[key]), key
+        expected = _placeholders(_forms(es[key])["other"])
+        for form, value in _forms(text).items():
+            assert value.strip(), key
+            assert _placeholders(value) == expected, (key, form)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_counted_texts_have_their_plural_forms(lang):
+    """A text that counts is a dict of CLDR plural forms with {n}; Spanish and English need "one" and "other"."""
+    for key, text in catalog(lang).items():
+        if isinstance(text, dict):
+            assert {"one", "other"} <= set(text), key
+            assert all("{n}" in form for form in text.values()), key
+
+
+def test_plural_forms_follow_the_language_rules():
+    assert t("es", "vacas.hunters", n=1) == "1 cazador" and t("es", "vacas.hunters", n=0) == "0 cazadores"
+    assert t("es", "vacas.hunters", n=2) == "2 cazadores" and t("en", "vacas.hunters", n=1) == "1 hunter"
+    assert t("es", "rooms.people", n=1_000_000) == "1000000 participantes"  # CLDR "many": falls back to "other"
+    assert t("es", "vacas.progress", cows=t("es", "count.cows", n=1), n=1, people=12) == \
+        "1 vaca en el rebaño · ya votó 1 de 12"
+
+
+def test_month_names_are_the_rooms_language():
+    from widgets.i18n import month_names
+
+    assert month_names("es")[3] == "marzo" and month_names("en")[3] == "March" and len(month_names("es")) == 12
 
 
 def test_every_key_used_in_code_exists():

@@ -8,14 +8,18 @@ from widgets.facilitator import FacilitatorApp
 from widgets.i18n import t
 from widgets.page import Page
 from widgets.participant import ParticipantApp
-from widgets.phases import clock, open_phase, remaining, revealed
+from widgets.phases import anonymous, clock, open_phase, remaining, revealed, with_workshop
 
 
 def test_pure_helpers():
     assert open_phase({}) == "feliz" and open_phase({"phase": ""}) == ""
-    assert revealed({}) is False and revealed({"revealed": True}) is True
-    assert remaining({}, now=100) is None
-    assert remaining({"timer_end": 160.2}, now=100) == 61 and remaining({"timer_end": 90}, now=100) == 0
+    assert revealed({}, "feliz") is False
+    state = with_workshop({}, "feliz", revealed=True, timer_end=160.2)
+    assert revealed(state, "feliz") is True and revealed(state, "vacas") is False  # each workshop its own
+    assert remaining({}, "feliz", now=100) is None and remaining(state, "vacas", now=100) is None
+    assert remaining(state, "feliz", now=100) == 61 and remaining(with_workshop(state, "feliz", timer_end=90), "feliz", now=100) == 0
+    assert with_workshop(state, "feliz", timer_end=None)["workshops"]["feliz"] == {"revealed": True, "timer_end": None}
+    assert anonymous({}) is True and anonymous({"anonymous": False}) is False  # anonymous unless chosen
     assert clock(61) == "01:01" and clock(0) == "00:00" and clock(None) == ""
 
 

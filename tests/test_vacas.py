@@ -171,7 +171,7 @@ def test_three_hunters_merge_vote_reveal_and_plan(store):
     panel.owner.value, panel.step.value = "Gerencia", "Quitar la firma del formulario"
     panel.due.value = dt.date.today() - dt.timedelta(days=3)
     panel.submit_verdict()
-    assert "ya pasó" in panel.notice.message and panel.owner.value == "Gerencia"  # nothing lost
+    assert "ya pasó" in panel.verdict_notice.message and panel.owner.value == "Gerencia"  # nothing lost
     panel.due.value = dt.date.today() + dt.timedelta(days=7)
     panel.submit_verdict()
     assert len(panel.plan_table) == 1 and panel.plan_table["votes"].tolist() == [11]

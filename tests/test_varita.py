@@ -151,8 +151,11 @@ def test_team_progress():
         (1, "Azul", "votes", {"1:ia": 1}, False),
     )
     p = varita.team_progress({"Azul": J, "Rojo": J}, df, people).set_index("team")
-    assert p.loc["Azul"].tolist() == [True, True, True, False]  # participant 2 has not voted
-    assert p.loc["Rojo"].tolist() == [True, False, False, False]
+    # journey, members who rated every touchpoint, ideas, members who voted, members
+    assert p.loc["Azul"].tolist() == [True, 2, len(J), 1, 2]  # participant 2 has not voted
+    assert p.loc["Rojo"].tolist() == [True, 0, 0, 0, 1]
+    one_idea = rows(idea(3, "Rojo", "x", J[0]["id"]))
+    assert varita.team_progress({"Rojo": J}, one_idea, people[people["team"] == "Rojo"]).loc[0, "wand"] == 1
 
 
 def test_charts_data():
@@ -188,7 +191,7 @@ def test_two_teammates_design_vote_and_facilitator_sees_it(store):
     assert va.notice.message == t("es", "varita.tp_duplicate", name="ESTACIONAMIENTO")
     assert va.new_tp.value == "ESTACIONAMIENTO"  # what was typed is kept
     first = va.journey[0]["id"]
-    enter, leave, frictions = va.today_widgets[first]
+    enter, leave, frictions, _status = va.today_widgets[first]
     enter.value, leave.value, frictions.value = 4, 2, "espera"
     va.idea_tp.value = first
     va.idea_text.value = "Avisar por mensaje"
@@ -199,12 +202,14 @@ def test_two_teammates_design_vote_and_facilitator_sees_it(store):
     va.add_idea.click()
     assert va.notice.message == t("es", "varita.idea_saved")
     vb.refresh()
-    plus = vb.vote_rows.children[0].children[3]
+    idea_key = vb.vote_rows.rows[0]["key"]
+    assert vb.vote_rows.actions_of(idea_key) == ["minus", "plus"]
     for _ in range(5):
-        plus.click()
-    plus.click()
+        assert vb.vote_rows.click(idea_key, "plus")  # as the page sends a click on the row's "+"
+    vb.vote_rows.click(idea_key, "plus")
     assert vb.notice.message == t("es", "varita.vote_over_budget", budget=5)
-    assert vb.budget_label.value == t("es", "varita.budget", used=5, budget=5)
+    assert vb.notice.message in vb.vote_rows.rows[0]["html"]  # said in the row voted on, not far above
+    assert vb.budget_label.value == t("es", "varita.budget", used=5, n=5)
     console = FacilitatorApp(store, Page({"room": room.code, "key": key}))
     panel = console.panels[1]
     panel.team.value = "Azul"

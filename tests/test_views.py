@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from widgets.exercises import EXERCISES
 from widgets.facilitator import FacilitatorApp
 from widgets.i18n import t
 from widgets.page import Page
+from widgets.phases import revealed_everywhere
 from widgets.participant import ParticipantApp
 from widgets.welcome import WelcomeApp
 
@@ -134,7 +136,7 @@ def test_facilitator_needs_key(store, room):
 
 def test_console_builds_an_exercise_s_results_when_first_shown(store, room):
     room, key = room
-    store.update_room_state(room.id, revealed=True)
+    store.update_room_state(room.id, workshops=revealed_everywhere(EXERCISES))
     app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key, view="projector"))
     assert list(app._built) == [app.showing.value]  # only the results on screen were built
     app.showing.value = "vacas"
@@ -167,7 +169,12 @@ def test_facilitator_sees_answers_after_poll(store, room):
     app.watcher.check()
     assert panel.who.value == "" and panel.done == 1
     assert app.watcher.check() is False  # nothing changed: no redraw
+    app.toggle_room()  # closing asks first: nothing closed yet
+    assert store.room(room.id).is_open and app.close_confirm.layout.display == "" and app.toggle.layout.display == "none"
+    app.close_no.click()
+    assert store.room(room.id).is_open and app.close_confirm.layout.display == "none"
     app.toggle_room()
+    app.close_yes.click()
     assert not store.room(room.id).is_open and app.toggle.description == t("en", "facilitator.reopen_room")
     stop(app)
 

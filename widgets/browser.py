@@ -39,6 +39,15 @@ class BrowserBridge(anywidget.AnyWidget):
       model.on("change:store_value", () => {
         try { window.localStorage.setItem(KEY, model.get("store_value")); } catch (e) {}
       });
+      // A new view (the facilitator switched workshop, or the participant just joined): to its top, and the
+      // keyboard and screen reader to its heading.
+      model.on("change:top", () => {
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          window.scrollTo(0, 0);
+          const heading = document.querySelector(".cl-body h2, .cl-body h1");
+          if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
+        }));
+      });
       // "Someone is looking at this page": lets the kernel go quiet (and be culled) once it is closed.
       const ping = () => { if (!document.hidden) { model.send({ alive: 1 }); } };
       const timer = setInterval(ping, PING_MS);
@@ -55,6 +64,8 @@ class BrowserBridge(anywidget.AnyWidget):
     stored = traitlets.Unicode("").tag(sync=True)
     #: Set by the kernel to write a new value into this browser's localStorage.
     store_value = traitlets.Unicode("").tag(sync=True)
+    #: Raised by one to bring the page to its top and its new view's heading into focus.
+    top = traitlets.Int(0).tag(sync=True)
     #: True once the front end has reported ``href`` and ``stored``.
     ready = traitlets.Bool(False).tag(sync=True)
 
@@ -71,6 +82,10 @@ class BrowserBridge(anywidget.AnyWidget):
 
     def _on_front_change(self, _change) -> None:
         self.last_alive = time.monotonic()
+
+    def to_top(self) -> None:
+        """Bring the page to its top and focus the heading of what it shows now."""
+        self.top += 1
 
     def present(self, now: float | None = None) -> bool:
         """Is somebody looking at this page? False once pings stopped for ``ABSENT_AFTER`` seconds."""

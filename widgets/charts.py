@@ -421,7 +421,8 @@ def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, ti
         dict(type="scatterpolar", r=ring(summary["mean"]), theta=closed, name=tr("clientelitis.chart.mean"),
              line=dict(color=BLUE, width=4)),
         dict(type="scatterpolar", r=ring(mine_vals), theta=closed, name=tr("clientelitis.chart.mine"),
-             line=dict(color=VERMILLION, width=4, dash="dash"), marker=dict(size=10, symbol="diamond")),
+             line=dict(color=VERMILLION, width=4, dash="dash"), marker=dict(size=10, symbol="diamond"),
+             showlegend=bool(mine)),
     ]
     return _figure(data, dict(
         font=FONT, height=560, paper_bgcolor="white", margin=dict(l=70, r=70, t=80 if title else 40, b=40),
@@ -450,9 +451,14 @@ def plan_timeline(plan: list, today, tr: Translator, *, title: str = "", gaps: l
         a = dt.date(int(g["start"][:4]), int(g["start"][5:7]), 15)
         b = dt.date(int(g["end"][:4]), int(g["end"][5:7]), 15)
         shapes.append(dict(type="rect", x0=a, x1=b, y0=0.6, y1=1.4, fillcolor=VERMILLION, opacity=0.15, line=dict(width=0)))
+    from .i18n import month_names
+
+    names = month_names(tr.lang)
+    ticks = [dt.date(start.year + (start.month - 1 + m) // 12, (start.month - 1 + m) % 12 + 1, 1) for m in range(0, 25, 3)]
     return _figure([events], _layout(
         title, 320, **({"shapes": shapes} if shapes else {}),
-        xaxis=dict(range=[start, end], dtick="M3", tickformat="%b %Y", fixedrange=True),
+        xaxis=dict(range=[start, end], tickvals=ticks, ticktext=[f"{names[d.month][:3]} {d.year}" for d in ticks],
+                   fixedrange=True),
         yaxis=dict(visible=False, range=[0.4, 1.6], fixedrange=True), showlegend=False,
     ))
 

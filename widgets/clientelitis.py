@@ -15,6 +15,7 @@ import secrets
 import pandas as pd
 
 from .feliz import validate_rating
+from .phases import K_ANON
 from .store import StoreError
 from .text import validate_text
 
@@ -55,13 +56,15 @@ def skills_table(responses: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["participant_id", "name", "team", *SKILLS])
 
 
-def skills_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Per skill: mean, min and max (the team's spread)."""
+def skills_summary(table: pd.DataFrame, k: int = K_ANON) -> pd.DataFrame:
+    """Per skill: mean, min and max (the group's spread). The spread is left out (NaN) below ``k`` answers: in a
+    team of two, its minimum and maximum are each one colleague's own self-assessment."""
     rows = []
     for s in SKILLS:
         col = pd.to_numeric(table[s], errors="coerce").dropna() if s in table else pd.Series(dtype=float)
+        spread = len(col) >= k
         rows.append({"skill": s, "mean": col.mean() if len(col) else float("nan"),
-                     "min": col.min() if len(col) else float("nan"), "max": col.max() if len(col) else float("nan"),
+                     "min": col.min() if spread else float("nan"), "max": col.max() if spread else float("nan"),
                      "n": int(len(col))})
     return pd.DataFrame(rows, columns=["skill", "mean", "min", "max", "n"])
 
@@ -172,6 +175,6 @@ def wave_metrics(skills: pd.DataFrame, feliz_summary: pd.DataFrame, verdicts: di
         **{s: float(summary[s]) for s in SKILLS},
         "skills_mean": float(summary.mean()) if summary.notna().any() else float("nan"),
         "happiness_delta": float(deltas.mean()) if len(deltas) else float("nan"),
-        "cows_gone": sum(1 for v in verdicts.values() if v.get("decision") in ("exterminate", "rewrite")),
+        "cows_gone": sum(1 for v in verdicts.values() if v.get("decision") == "exterminate"),  # exterminated only
         "people": int(skills["participant_id"].nunique()) if not skills.empty else 0,
     }

@@ -14,7 +14,7 @@ from . import feliz
 from .chartwidget import Chart
 from .charts import copy_figure, plan_timeline, skills_radar, waves_chart
 from .feliz import RatingError
-from .i18n import Translator
+from .i18n import Translator, month_names
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
@@ -30,6 +30,27 @@ def _scale(description: str) -> W.ToggleButtons:
                         style={"button_width": "46px", "description_width": "initial"})
     w.add_class("cl-scale")
     return w
+
+
+def month_label(month: str, lang: str) -> str:
+    """"2027-03" as people say it in the room's language: "marzo 2027", "March 2027"."""
+    return f"{month_names(lang)[int(month[5:7])]} {month[:4]}"
+
+
+def month_options(today: dt.date, tr: Translator, months: int = C.HORIZON_MONTHS) -> list[tuple[str, str]]:
+    """The months a plan can use, by name in the room's language: a month, not a day, is what a plan needs."""
+    out = [(tr("clientelitis.month_pick"), "")]
+    year, month = today.year, today.month
+    for _ in range(months + 1):
+        value = f"{year:04d}-{month:02d}"
+        out.append((month_label(value, tr.lang), value))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def _warning(tr: Translator, key: str, kw: dict) -> str:
+    """A plan's warning, its months named in the room's language."""
+    return tr(key, **{k: month_label(v, tr.lang) if k in ("start", "end", "last", "month") else v for k, v in kw.items()})
 
 
 def room_plan(store: Store, room: Room, team: str) -> list:
@@ -61,47 +82,59 @@ class ClientelitisParticipant(W.VBox):
         for w in self.skills.values():
             w.observe(lambda _c: self._save_skills(), "value")
         self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.skills_notice = Notice()  # under the scales: saved, or why not
         self.box_skills = card(html(f"<h2>{esc(tr('clientelitis.step.skills'))}</h2><p>{esc(tr('clientelitis.skills_intro'))}</p>"),
-                               *self.skills.values(), self.radar)
+                               *self.skills.values(), self.skills_notice, self.radar)
         # plan
-        self.month = W.DatePicker(description=tr("clientelitis.month"), style={"description_width": "initial"})
+        self.month = W.Dropdown(description=tr("clientelitis.month"), options=month_options(self.today, tr), value="",
+                                style={"description_width": "initial"})
         self.event_title = W.Text(description=tr("clientelitis.event"), placeholder=tr("clientelitis.event_placeholder"),
                                   style={"description_width": "initial"}, layout=W.Layout(width="100%", max_width="640px"))
         self.everyone = W.Checkbox(value=True, description=tr("clientelitis.everyone"), indent=False)
         self.audience = W.SelectMultiple(description=tr("clientelitis.audience"), style={"description_width": "initial"})
         self.add_event = W.Button(description=tr("clientelitis.add_event"), icon="calendar-plus-o", button_style="primary")
         self.add_event.on_click(lambda _b: self.submit_event())
+        self.plan_notice = Notice()
         self.events = W.VBox()
         self.warnings = html("")
         self.timeline = Chart(plan_timeline([], self.today, tr))
         self.box_plan = card(html(f"<h2>{esc(tr('clientelitis.step.plan'))}</h2><p>{esc(tr('clientelitis.plan_intro'))}</p>"),
-                             self.month, self.event_title, self.everyone, self.audience, self.add_event, self.warnings,
+                             self.month, self.event_title, self.everyone, self.audience, self.add_event, self.plan_notice,
+                             self.warnings,
                              self.timeline, self.events)
         # hiring
         self.candidate = W.Text(description=tr("clientelitis.candidate"), style={"description_width": "initial"})
         self.trait_scales = {t: _scale(tr(f"clientelitis.trait.{t}")) for t in C.TRAITS}
-        self.flags = {f: W.ToggleButton(description=tr(f"clientelitis.flag.{f}"), value=False, button_style="")
+        self.flags = {f: W.ToggleButton(description=tr(f"clientelitis.flag.{f}"), value=False, button_style="",
+                                        tooltip=tr(f"clientelitis.flag.{f}"))
                       for f in C.FLAGS}
+        for w in self.flags.values():
+            w.observe(lambda _c, w=w: setattr(w, "icon", "check" if w.value else ""), "value")
         self.notes = W.Text(description=tr("clientelitis.notes"), style={"description_width": "initial"},
                             layout=W.Layout(width="100%", max_width="640px"))
         self.add_candidate = W.Button(description=tr("clientelitis.add_candidate"), icon="user-plus", button_style="primary")
         self.add_candidate.on_click(lambda _b: self.submit_candidate())
+        self.hire_notice = Notice()
         self.scorecards = html("")
         self.box_hire = card(html(f"<h2>{esc(tr('clientelitis.step.hire'))}</h2><p>{esc(tr('clientelitis.hire_intro'))}</p>"),
                              self.candidate, *self.trait_scales.values(), html(f"<b>{esc(tr('clientelitis.flags'))}</b>"),
                              W.HBox(list(self.flags.values()), layout=W.Layout(flex_flow="row wrap")), self.notes,
-                             self.add_candidate, self.scorecards)
+                             self.add_candidate, self.hire_notice, self.scorecards)
         self.body = W.VBox()
         self.children = [html(f"<h2>{icon('virus')} {esc(tr('clientelitis.title'))}</h2><p>{esc(tr('clientelitis.intro'))}</p>"),
-                         self.steps, self.notice, self.body]
+                         self.steps, self.body]
         self._show_step()
         self.refresh()
 
     def _show_step(self) -> None:
+        for notice in (self.notice, self.skills_notice, self.plan_notice, self.hire_notice):
+            notice.clear()  # what one step said is not left over in the next
         self.body.children = [{"skills": self.box_skills, "plan": self.box_plan, "hire": self.box_hire}[self.steps.value]]
 
-    def _refuse(self, exc: Exception) -> None:
-        self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+    def _refuse(self, exc: Exception, notice: Notice) -> None:
+        message = self.tr(exc.key, **getattr(exc, "kwargs", {}))
+        self.notice.show("error", message)
+        notice.show("error", message)
 
     def _save_skills(self) -> None:
         if self._loading:
@@ -110,8 +143,9 @@ class ClientelitisParticipant(W.VBox):
             value = C.skills_value({s: w.value for s, w in self.skills.items()})
             self.store.save_response(self.participant, C.EXERCISE, C.SKILLS_ITEM, value)
         except REFUSALS as exc:
-            return self._refuse(exc)
+            return self._refuse(exc, self.skills_notice)
         self.notice.show("ok", self.tr("varita.saved"))
+        self.skills_notice.show("ok", self.tr("varita.saved"))
         self._draw_radar()
 
     def _draw_radar(self) -> None:
@@ -129,17 +163,18 @@ class ClientelitisParticipant(W.VBox):
                                         lambda plan: C.add_event(plan or [], self.month.value, self.event_title.value,
                                                                  audience, self.today), default=[])
         except REFUSALS as exc:
-            return self._refuse(exc)
+            return self._refuse(exc, self.plan_notice)
         self.notice.show("ok", self.tr("clientelitis.event_added"))
+        self.plan_notice.show("ok", self.tr("clientelitis.event_added"))
         self.event_title.value = ""
-        self.month.value = None
+        self.month.value = ""
         self.refresh()
 
     def remove_event(self, event_id: str) -> None:
         try:
             self.store.update_team_item(self.participant, C.EXERCISE, C.PLAN, lambda p: C.remove_event(p or [], event_id))
         except REFUSALS as exc:
-            return self._refuse(exc)
+            return self._refuse(exc, self.plan_notice)
         self.refresh()
 
     def submit_candidate(self) -> None:
@@ -148,8 +183,10 @@ class ClientelitisParticipant(W.VBox):
                                       [f for f, w in self.flags.items() if w.value], self.notes.value)
             self.store.save_response(self.participant, C.EXERCISE, C.CANDIDATE_PREFIX + secrets.token_hex(4), value)
         except REFUSALS as exc:
-            return self._refuse(exc)
-        self.notice.show("ok", self.tr("clientelitis.candidate_added", verdict=self.tr(f"clientelitis.verdict.{C.verdict(value)}")))
+            return self._refuse(exc, self.hire_notice)
+        added = self.tr("clientelitis.candidate_added", verdict=self.tr(f"clientelitis.verdict.{C.verdict(value)}"))
+        self.notice.show("ok", added)
+        self.hire_notice.show("ok", added)
         self.candidate.value = self.notes.value = ""
         for w in self.trait_scales.values():
             w.value = None
@@ -178,7 +215,7 @@ class ClientelitisParticipant(W.VBox):
         warnings = C.plan_warnings(plan, teams, self.today)
         self.warning_keys = [k for k, _ in warnings]
         self.warnings.value = "".join(
-            f"<div class='cl-notice cl-notice-error cl-plan-warning'>{icon('exclamation-triangle')} {esc(self.tr(k, **kw))}</div>" for k, kw in warnings
+            f"<div class='cl-notice cl-notice-error cl-plan-warning'>{icon('exclamation-triangle')} {esc(_warning(self.tr, k, kw))}</div>" for k, kw in warnings
         ) or f"<div class='cl-notice cl-notice-ok'>{esc(self.tr('clientelitis.plan_ok'))}</div>"
         copy_figure(self.timeline, plan_timeline(plan, self.today, self.tr, title=self.tr("clientelitis.chart.timeline"),
                                                  gaps=[kw for k, kw in warnings if k == "clientelitis.warn_gap"]))
@@ -187,7 +224,7 @@ class ClientelitisParticipant(W.VBox):
             remove = W.Button(icon="trash", tooltip=self.tr("clientelitis.remove_event"), layout=W.Layout(width="44px"))
             remove.on_click(lambda _b, eid=e["id"]: self.remove_event(eid))
             who = self.tr("clientelitis.everyone") if C.EVERYONE in e["audience"] else ", ".join(e["audience"])
-            rows.append(W.HBox([html(f"<b>{esc(e['month'])}</b> · {esc(e['title'])} <span class='cl-tp-hint'>({esc(who)})</span>"),
+            rows.append(W.HBox([html(f"<b>{esc(month_label(e['month'], self.tr.lang))}</b> · {esc(e['title'])} <span class='cl-tp-hint'>({esc(who)})</span>"),
                                 remove], layout=W.Layout(align_items="center")))
         self.events.children = rows
         cands = self._cands()
@@ -312,11 +349,12 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         for team in teams:
             plan = plans.get(team, [])
             warnings = C.plan_warnings(plan, teams, self.today)
-            items = "".join(f"<li>{icon('exclamation-triangle')} {esc(self.tr(k, **kw))}</li>" for k, kw in warnings) or f"<li>{icon('check')} {esc(self.tr('clientelitis.plan_ok'))}</li>"
+            items = "".join(f"<li>{icon('exclamation-triangle')} {esc(_warning(self.tr, k, kw))}</li>" for k, kw in warnings) or f"<li>{icon('check')} {esc(self.tr('clientelitis.plan_ok'))}</li>"
             blocks.append(f"<li><b>{esc(team)}</b> · {esc(self.tr('clientelitis.events', n=len(plan)))}<ul>{items}</ul></li>")
         self.plans.value = f"<h3>{esc(self.tr('clientelitis.plans_title'))}</h3><ul class='cl-people'>{''.join(blocks)}</ul>"
         self.candidates = C.candidates(df)
-        self.hiring.value = f"<h3>{esc(self.tr('clientelitis.hiring_title'))}</h3>" + _cand_table(self.candidates, self.tr, interviewer=True)
+        self.hiring.value = f"<h3>{esc(self.tr('clientelitis.hiring_title'))}</h3>" + _cand_table(
+            self.candidates, self.tr, interviewer=self.authors_shown)
         chain = wave_chain(self.store, self.room)
         self.wave_data = [(r.name, self._wave(r, df)) for r in chain]
         copy_figure(self.waves, waves_chart(self.wave_data, self.tr, title=self.tr("clientelitis.chart.waves")))

@@ -142,6 +142,7 @@ class ClientesFacilitator(Revealable, W.VBox):
         items = "".join(f"<li>{FACES.get(r.happiness, '')} <b>{esc(r.who)}</b> ({esc(self.tr('clientes.cat.' + r.category))}): "
                         f"{esc(r.better)}</li>" for r in least.itertuples(index=False))
         self.least.value = f"<h3>{esc(self.tr('clientes.least_title'))}</h3><ul class='cl-people'>{items}</ul>" if items else ""
-        self.wall.update(pd.DataFrame({"id": rels["id"], "name": rels["name"], "team": rels["team"],
+        self.room = self.store.room(self.room.id) or self.room
+        self.wall.update(authors=self.authors_shown, entries=pd.DataFrame({"id": rels["id"], "name": rels["name"], "team": rels["team"],
                                        "text": [f"{w}: {b}" for w, b in zip(rels["who"], rels["better"])],
                                        "hidden": rels["hidden"]}))

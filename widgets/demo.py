@@ -6,7 +6,8 @@ import random
 
 import json
 
-from . import clientelitis, config, feliz, varita
+from . import clientelitis, clientes, config, feliz, vacas, varita
+from .phases import revealed_everywhere
 from .journeys import touchpoints
 from .store import Room, Store
 
@@ -32,8 +33,9 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
         if old.is_demo:
             store.delete_room(old.id)
     name = "Demo · Restaurante La Esquina" if lang == "es" else "Demo · Corner Restaurant"
+    shown = revealed_everywhere((feliz.EXERCISE, varita.EXERCISE, vacas.EXERCISE, clientes.EXERCISE, clientelitis.EXERCISE))
     room, key = store.create_room(name, industry, lang, expected_size=participants, is_demo=True,
-                                  state={"revealed": True})
+                                  state={"workshops": shown})  # a demo shows its results at once
     rng = random.Random(seed)
     journey = touchpoints(industry, lang)
     # Each touchpoint has a "true" effect on happiness; two of them make customers leave worse off.

@@ -135,7 +135,7 @@ def html_report(store: Store, room: Room) -> str:
 color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}
 .worse{{background:#fdf0e8;border-left:6px solid #D55E00;padding:8px 14px}}</style></head><body>
 <h1>{esc(tr('report.title', room=room.name))}</h1>
-<p>{esc(tr('report.meta', industry=industry_name(room.industry, room.lang), people=len(people),
+<p>{esc(tr('report.meta', industry=industry_name(room.industry, room.lang), people=tr('count.participants', n=len(people)),
                date=_when(room.created_at)[:10]))}</p>
 <h2>{esc(tr('feliz.title'))}</h2>
 <p>{esc(tr('report.net', total=f"{total:+.1f}", count=count))}</p>
@@ -297,7 +297,7 @@ def cows_html(store: Store, room: Room) -> str:
 color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}</style>
 </head><body>
 <h1>{esc(tr('vacas.report_title', room=room.name))}</h1>
-<p>{esc(tr('vacas.report_meta', cows=len(table), killed=len(plan)))}</p>
+<p>{esc(tr('vacas.report_meta', cows=tr('count.cows', n=len(table)), n=len(plan)))}</p>
 <p>{esc(tr('vacas.colleague_share', pct=round(100 * share))) if share is not None else ''}</p>
 <h2>{esc(tr('vacas.plan_title'))}</h2>
 {plan_html}

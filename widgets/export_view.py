@@ -83,4 +83,5 @@ class ExportPanel(W.VBox):
         except StoreError as exc:
             self.notice.show("error", self.tr(exc.key, **exc.kwargs))
             return
-        self.notice.show("ok", self.tr("import.done", people=people, answers=answers))
+        self.notice.show("ok", self.tr("import.done", people=self.tr("count.participants", n=people),
+                                                answers=self.tr("count.answers", n=answers)))

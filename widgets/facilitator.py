@@ -1,4 +1,9 @@
-"""The facilitator's console: who has joined and the live results of the room, for the projector."""
+"""The facilitator's console: who has joined and the live results of the room, for the projector.
+
+Every workshop keeps its own reveal and timer (``phases``): the console's reveal and timer act on the workshop
+whose results it shows, and opening a workshop shows it. In an anonymous room (the default) no participant's
+name reaches the projector; the console itself may list who is missing.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +16,10 @@ from .browser import BrowserBridge
 from .i18n import Translator
 from .export_view import ExportPanel
 from .live import RoomWatcher
-from .phases import clock, open_phase, remaining, revealed
+from .phases import anonymous, clock, open_phase, remaining, revealed, timer_end, with_workshop
 from .page import Page
 from .qr import qr_svg
-from .store import Room, Store
+from .store import Room, Store, StoreError
 from .text import esc
 from .ui import Notice, card, html, icon
 from .welcome import join_link
@@ -53,6 +58,16 @@ class FacilitatorApp(W.VBox):
         self.count = html("", "cl-big-number")
         self.toggle = W.Button(icon="lock")
         self.toggle.on_click(lambda _b: self.toggle_room())
+        # Closing the room stops every answer: a second, explicit click.
+        self.close_yes = W.Button(description=tr("facilitator.close_confirm_yes"), icon="lock", button_style="danger")
+        self.close_yes.on_click(lambda _b: self.toggle_room(confirmed=True))
+        self.close_no = W.Button(description=tr("facilitator.close_confirm_no"), icon="times")
+        self.close_no.on_click(lambda _b: self._ask_close(False))
+        self.close_confirm = W.VBox([html(f"<p class='cl-notice cl-notice-error'>{esc(tr('facilitator.close_confirm'))}</p>"),
+                                     W.HBox([self.close_yes, self.close_no], layout=W.Layout(flex_flow="row wrap"))])
+        self.close_confirm.layout.display = "none"
+        self.anonymous = W.Checkbox(value=anonymous(room.state), description=tr("console.anonymous"), indent=False)
+        self.anonymous.observe(lambda change: self.set_anonymous(change["new"]), "value")
         self.phase_buttons = {}
         agenda_rows = []
         for ex_id, ex in exercises.EXERCISES.items():
@@ -87,7 +102,7 @@ class FacilitatorApp(W.VBox):
                                        description=tr("console.showing"), style={"button_width": "auto",
                                                                                    "description_width": "initial"})
         self.showing.add_class("cl-showing")
-        self.showing.observe(lambda _c: self.show_panel(), "value")
+        self.showing.observe(lambda _c: self.refresh(), "value")
         self.panel_slot = W.VBox()
         self._last_phase = open_phase(room.state)
         join_card = card(
@@ -97,15 +112,26 @@ class FacilitatorApp(W.VBox):
                 f"<div class='cl-link'>{esc(self.link)}</div>"
             ),
         )
-        people_card = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.count, self.people)
+        # A participant who lost their personal link gets a new one here (never on the projector).
+        self.person = W.Dropdown(description=tr("console.person"), style={"description_width": "initial"},
+                                 layout=W.Layout(width="100%", max_width="420px"))
+        self.person_button = W.Button(description=tr("console.person_link"), icon="link")
+        self.person_button.on_click(lambda _b: self.new_personal_link())
+        self.person_link = html("")
+        self.person_box = W.VBox([html(f"<p class='cl-tp-hint'>{esc(tr('console.person_intro'))}</p>"),
+                                  W.HBox([self.person, self.person_button], layout=W.Layout(flex_flow="row wrap",
+                                                                                              align_items="center")),
+                                  self.person_link])
+        people_card = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.count, self.people, self.person_box)
         self.controls = card(
             html(f"<h2>{esc(tr('console.controls'))}</h2><p>{esc(tr('console.agenda'))}</p>"),
             *agenda_rows,
             self.phase_status,
             W.HBox([self.reveal_button, self.project_button], layout=W.Layout(flex_flow="row wrap")),
             W.HBox([self.minutes, self.timer_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            self.anonymous,
         )
-        self.room_card = card(self.toggle)
+        self.room_card = card(self.toggle, self.close_confirm)
         self.export_card = card(ExportPanel(store, room, tr))
         cards = W.HBox([join_card, people_card], layout=W.Layout(flex_flow="row wrap"))
         cards.add_class("cl-cards")
@@ -130,34 +156,36 @@ class FacilitatorApp(W.VBox):
         self.watcher.every(1, self.show_timer)
         self.watcher.start()
 
+    @property
+    def current(self) -> str:
+        """The workshop the console is about: the one whose results it shows (reveal and timer act on it)."""
+        return self.showing.value
+
     def refresh(self) -> None:
         room = self.store.room(self.room.id)
         self.room = room
         people = self.store.participants(room.id)
         self.count.value = str(len(people))
-        if people.empty:
-            self.people.value = esc(self.tr("facilitator.nobody"))
-        else:
-            teams = []
-            for team, group in people.groupby("team", sort=True):
-                names = ", ".join(esc(n) for n in group["name"])
-                teams.append(f"<li><b>{esc(team)}</b> ({len(group)}): {names}</li>")
-            self.people.value = f"<ul>{''.join(teams)}</ul>"
+        self.show_people(people)
         current = open_phase(room.state)
-        if current and current != self._last_phase and current in exercises.EXERCISES:
-            self.showing.value = current  # follow the facilitator's agenda
+        follow = current and current != self._last_phase and current in exercises.EXERCISES
         self._last_phase = current
-        for panel in self._built.values():
-            panel.set_revealed(revealed(room.state))
+        if follow and self.showing.value != current:
+            self.showing.value = current  # follow the facilitator's agenda (its observer refreshes)
+            return
+        for ex_id, panel in self._built.items():
+            panel.set_revealed(revealed(room.state, ex_id))
         self.show_panel()
         for ex_id, button in self.phase_buttons.items():
             button.description = self.tr("phase.close" if current == ex_id else "phase.open")
             button.button_style = "" if current == ex_id else "primary"
         self.phase_status.value = esc(self.tr("phase.is_open" if current else "phase.is_closed"))
-        shown = revealed(room.state)
+        shown = revealed(room.state, self.current)
         self.reveal_button.description = self.tr("reveal.hide" if shown else "reveal.show")
         self.reveal_button.button_style = "" if shown else "info"
-        self.timer_button.description = self.tr("timer.stop" if room.state.get("timer_end") else "timer.start")
+        self.timer_button.description = self.tr("timer.stop" if timer_end(room.state, self.current) else "timer.start")
+        if self.anonymous.value != anonymous(room.state):
+            self.anonymous.value = anonymous(room.state)
         self.show_timer()
         if room.is_open:
             self.toggle.description = self.tr("facilitator.close_room")
@@ -168,12 +196,31 @@ class FacilitatorApp(W.VBox):
             self.toggle.button_style = "success"
             self.notice.show("info", self.tr("facilitator.room_is_closed"))
 
+    def show_people(self, people) -> None:
+        """Who joined: names by team on the console (and on the projector of a named room); on the projector of
+        an anonymous room, how many per team."""
+        if people.empty:
+            self.people.value = esc(self.tr("facilitator.nobody"))
+        else:
+            names = not (self.projector and anonymous(self.room.state))
+            teams = []
+            for team, group in people.groupby("team", sort=True):
+                who = (": " + ", ".join(esc(n) for n in group["name"])) if names else ""
+                teams.append(f"<li><b>{esc(team)}</b> ({len(group)}){who}</li>")
+            self.people.value = f"<ul>{''.join(teams)}</ul>"
+        options = [(self.tr("console.person_pick"), 0)] + [(f"{n} · {t}", int(i)) for i, n, t in
+                                                          zip(people["id"], people["name"], people["team"])]
+        if list(self.person.options) != options:
+            chosen = self.person.value
+            self.person.options = options
+            self.person.value = chosen if chosen in dict(options).values() else 0
+
     def panel(self, exercise_id: str) -> W.Widget:
         """The results panel of ``exercise_id``, built on first use in the console's current mode."""
         if exercise_id not in self._built:
             panel = exercises.get(exercise_id).facilitator(self.store, self.room, self.tr)
             panel.set_moderating(not self.projector)
-            panel.set_revealed(revealed(self.room.state))
+            panel.set_revealed(revealed(self.room.state, exercise_id))
             self._built[exercise_id] = panel
             self._cards[exercise_id] = card(panel)
         return self._built[exercise_id]
@@ -189,14 +236,15 @@ class FacilitatorApp(W.VBox):
 
     def show_panel(self) -> None:
         """Show (and redraw) the results of the exercise picked in ``showing``; the others wait."""
-        panel = self.panel(self.showing.value)
+        panel = self.panel(self.current)
+        panel.set_revealed(revealed(self.room.state, self.current))
         panel.refresh()
-        wanted = (self._cards[self.showing.value],)
+        wanted = (self._cards[self.current],)
         if self.panel_slot.children != wanted:
             self.panel_slot.children = wanted
 
     def show_timer(self) -> None:
-        left = remaining(self.room.state)
+        left = remaining(self.room.state, self.current)
         if left is None:
             self.timer.value = ""
         else:
@@ -211,13 +259,15 @@ class FacilitatorApp(W.VBox):
         self.refresh()
 
     def set_projector(self, on: bool) -> None:
-        """Projection mode: large type, no controls, no moderation, and no key in the address bar."""
+        """Projection mode: large type, no controls, no moderation, no names of an anonymous room, and no key
+        in the address bar."""
         self.projector = on
-        for box in (self.controls, self.room_card, self.export_card):
+        for box in (self.controls, self.room_card, self.export_card, self.person_box):
             box.layout.display = "none" if on else ""
         self.exit_box.layout.display = "" if on else "none"
         for panel in self._built.values():
             panel.set_moderating(not on)
+        self.show_people(self.store.participants(self.room.id))
         if on:
             self.add_class("cl-projector")
             self.bridge.query = f"?room={self.room.code}&view=projector"
@@ -226,17 +276,53 @@ class FacilitatorApp(W.VBox):
             self.bridge.query = f"?room={self.room.code}&key={self.key}"
 
     def toggle_reveal(self) -> None:
-        room = self.store.room(self.room.id)
-        self.store.update_room_state(room.id, revealed=not revealed(room.state))
+        ex = self.current
+        self.store.change_room_state(self.room.id,
+                                     lambda state: with_workshop(state, ex, revealed=not revealed(state, ex)))
         self.refresh()
 
     def toggle_timer(self) -> None:
-        room = self.store.room(self.room.id)
-        end = None if room.state.get("timer_end") else time.time() + 60 * self.minutes.value
-        self.store.update_room_state(room.id, timer_end=end)
+        ex, minutes = self.current, self.minutes.value
+
+        def change(state: dict) -> dict:
+            end = None if timer_end(state, ex) else time.time() + 60 * minutes
+            return with_workshop(state, ex, timer_end=end)
+
+        self.store.change_room_state(self.room.id, change)
         self.refresh()
 
-    def toggle_room(self) -> None:
+    def set_anonymous(self, on: bool) -> None:
+        if anonymous(self.store.room(self.room.id).state) != on:
+            self.store.update_room_state(self.room.id, anonymous=bool(on))
+            self.refresh()
+
+    def _ask_close(self, asking: bool) -> None:
+        self.close_confirm.layout.display = "" if asking else "none"
+        self.toggle.layout.display = "none" if asking else ""
+
+    def toggle_room(self, confirmed: bool = False) -> None:
+        """Reopen a closed room at once; closing an open one asks first (``confirmed``: the second click)."""
         room = self.store.room(self.room.id)
+        if room.is_open and not confirmed:
+            return self._ask_close(True)
+        self._ask_close(False)
         self.store.set_room_status(room.id, "closed" if room.is_open else "open")
         self.refresh()
+
+    def new_personal_link(self) -> None:
+        """A new personal link (and its QR code) for the participant picked: the old one stops working."""
+        person = int(self.person.value or 0)
+        if not person:
+            self.person_link.value = f"<p class='cl-notice cl-notice-error'>{esc(self.tr('console.person_choose'))}</p>"
+            return
+        try:
+            token = self.store.reset_participant_token(self.room.id, person)
+        except StoreError as exc:
+            self.person_link.value = f"<p class='cl-notice cl-notice-error'>{esc(self.tr(exc.key, **exc.kwargs))}</p>"
+            return
+        from .welcome import PARTICIPANT_NOTEBOOK
+
+        link = self.page.link(PARTICIPANT_NOTEBOOK, room=self.room.code, me=token)
+        self.person_link.value = (
+            f"<p class='cl-notice cl-notice-ok'>{esc(self.tr('console.person_done'))}</p>"
+            f"<div class='cl-qr cl-qr-small'>{qr_svg(link)}</div><p class='cl-secret cl-person-link'>{esc(link)}</p>")

@@ -37,11 +37,13 @@ class FelizParticipant(W.VBox):
         self.store, self.room, self.participant, self.tr = store, room, participant, tr
         self.journey = touchpoints(room.industry, tr.lang)
         self.notice = Notice()
-        self.saved = html("", "cl-saved")
         self.net = html("", "cl-net")
         self._loading = False
         self.enter: dict[str, W.ToggleButtons] = {}
         self.leave: dict[str, W.ToggleButtons] = {}
+        #: Each touchpoint's own line saying it was saved (or why not), right under its faces.
+        self.status: dict[str, W.HTML] = {}
+        self._last = self.journey[0].id if self.journey else ""
         rows = []
         for tp in self.journey:
             self.enter[tp.id] = _scale(tr, tr("feliz.enter"))
@@ -51,7 +53,9 @@ class FelizParticipant(W.VBox):
             label = html(
                 f'<div class="cl-tp-name">{esc(tp.name)}</div><div class="cl-tp-hint">{esc(tp.hint)}</div>'
             )
-            row = W.VBox([label, W.HBox([self.enter[tp.id], self.leave[tp.id]], layout=W.Layout(flex_flow="row wrap"))])
+            self.status[tp.id] = html("", "cl-saved", "cl-row-status")
+            row = W.VBox([label, W.HBox([self.enter[tp.id], self.leave[tp.id]], layout=W.Layout(flex_flow="row wrap")),
+                          self.status[tp.id]])
             row.add_class("cl-row")
             rows.append(row)
         self.figure = Chart()  # drawn by load() below, with the answers it restores
@@ -65,12 +69,16 @@ class FelizParticipant(W.VBox):
             html(f"<p class='cl-tp-hint'>{esc(tr('feliz.scale_help'))}</p>"),
             card(*rows),
             self.notice,
-            self.saved,
             card(html(f"<h2>{esc(tr('feliz.own_chart'))}</h2>"), self.net, self.figure),
             card(html(f"<h2>{esc(tr('feliz.idea_title'))}</h2><p>{esc(tr('feliz.idea_intro'))}</p>"),
                  self.idea_text, self.idea_button, self.idea_notice),
         ]
         self.load()
+
+    @property
+    def saved(self) -> W.HTML:
+        """The status line of the touchpoint rated last."""
+        return self.status[self._last]
 
     # -- state ----------------------------------------------------------------------------------
     def _own(self):
@@ -92,20 +100,22 @@ class FelizParticipant(W.VBox):
         self._redraw(df)
 
     def _changed(self, tp_id: str) -> None:
+        """Save a touchpoint's faces; what happened is said on that touchpoint's own line."""
         if self._loading:
             return
+        self._last = tp_id
+        status = self.status[tp_id]
         try:
             value = feliz.answer(self.enter[tp_id].value, self.leave[tp_id].value)
             self.store.save_response(self.participant, feliz.EXERCISE, tp_id, value)
         except feliz.RatingError:
-            self.notice.show("error", self.tr(feliz.RatingError.key))
+            status.value = f"<span class='cl-error' role='alert'>{esc(self.tr(feliz.RatingError.key))}</span>"
             return
         except StoreError as exc:
-            self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+            status.value = f"<span class='cl-error' role='alert'>{esc(self.tr(exc.key, **exc.kwargs))}</span>"
             return
-        self.notice.clear()
         name = next(tp.name for tp in self.journey if tp.id == tp_id)
-        self.saved.value = esc("✓ " + self.tr("feliz.saved", touchpoint=name))
+        status.value = esc("✓ " + self.tr("feliz.saved", touchpoint=name))
         self._redraw()
 
     def send_idea(self) -> None:
@@ -136,7 +146,7 @@ class FelizParticipant(W.VBox):
         else:
             key = "feliz.net_up" if total > 0 else ("feliz.net_down" if total < 0 else "feliz.net_flat")
             self.net.value = f"<span class='cl-big-number'>{total:+.0f}</span> " + esc(
-                self.tr(key, count=count)
+                self.tr(key, n=count)
             )
 
 
@@ -180,12 +190,11 @@ class FelizFacilitator(Revealable, W.VBox):
         return happiness_dumbbell(self.summary, self.tr, title=self.tr("feliz.room_chart"), spread=True)
 
     def refresh(self) -> None:
+        self.room = self.store.room(self.room.id) or self.room
         copy_figure(self.figure, self._figure())
-        self.wall.update(self.ideas)
-        self.status.value = esc(self.tr("feliz.progress", answering=self.answering, done=self.done))
-        self.who.value = (
-            esc(self.tr("feliz.pending", names=", ".join(self.pending))) if self.pending else ""
-        )
+        self.wall.update(self.ideas, authors=self.authors_shown)
+        self.status.value = esc(self.tr("feliz.progress", n=self.answering, done=self.done))
+        self.who.value = self.missing(self.pending, "feliz.pending")
         worse = self.summary[self.summary["worse"]]
         if worse.empty:
             self.alerts.value = ""

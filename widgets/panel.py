@@ -1,10 +1,13 @@
-"""What every facilitator panel shares: results hidden until the facilitator reveals them, and an optional
-wall that the facilitator moderates before anyone else sees it."""
+"""What every facilitator panel shares: results hidden until the facilitator reveals that workshop's results, a
+wall that the facilitator moderates before anyone else sees it, and what may be said of who wrote or who is
+missing (the room's anonymity, the console's screen or the projector's)."""
 
 from __future__ import annotations
 
 import ipywidgets as W
+
 from .i18n import Translator
+from .phases import anonymous
 from .text import esc
 from .ui import html, icon
 
@@ -18,6 +21,8 @@ class Revealable:
     #: A :class:`widgets.wall.Wall` shown to the facilitator always, on the projector once revealed.
     moderated_wall = None
     revealed = False
+    #: On the facilitator's own screen (True) or on the projector (False).
+    moderating = True
 
     def gate(self, tr: Translator, results: W.Widget) -> W.VBox:
         self.results = results
@@ -35,7 +40,23 @@ class Revealable:
             wall.layout.display = "" if (revealed or wall.moderating) else "none"
 
     def set_moderating(self, moderating: bool) -> None:
-        """Console (moderation buttons) or projected view (hidden entries gone)."""
+        """Console (moderation buttons, who is missing) or projected view (hidden entries gone, counts only)."""
+        self.moderating = moderating
         if self.moderated_wall is not None:
             self.moderated_wall.set_moderating(moderating)
         self.set_revealed(self.revealed)
+        refresh = getattr(self, "refresh", None)
+        if refresh is not None and hasattr(self, "store"):
+            refresh()
+
+    @property
+    def authors_shown(self) -> bool:
+        """May the room see who wrote what? Only in a room the facilitator made named (not anonymous)."""
+        return not anonymous(self.room.state)
+
+    def missing(self, names: list[str], key: str) -> str:
+        """Who has not finished yet: their names on the facilitator's own screen (``key``: the catalog's
+        "still missing: {names}" text), never on the projector, where the panel's counts say how many."""
+        if not self.moderating or not names:
+            return ""
+        return esc(self.tr(key, names=", ".join(names)))

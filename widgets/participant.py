@@ -14,12 +14,21 @@ from .phases import clock, open_phase, remaining
 from .page import Page
 from .ratelimit import CodeGuard
 from .saving import SaveStatus, SavingStore, clear_busy_notices
-from .store import Participant, Room, Store, StoreError, new_secret, normalize_code
+from .store import CODE_LENGTH, Participant, Room, Store, StoreError, new_secret, normalize_code
 from .text import esc, shown_code
 from .ui import Notice, card, html, icon
 
 HEARTBEAT_SECONDS = 20
 REDRAW_SECONDS = 1.5
+
+
+def code_message(tr: Translator, raw: str) -> str:
+    """What to say of a typed code that no room can have: six letters and digits are read as a code that does
+    not exist (some letters look alike: "B" for "8"); anything else does not look like a code."""
+    shown = shown_code(raw)
+    if len(shown) == CODE_LENGTH:
+        return tr("join.unknown_room", code=shown)
+    return tr("join.code_malformed", code=shown)
 
 
 class JoinForm(W.VBox):
@@ -67,7 +76,7 @@ class JoinForm(W.VBox):
         if not self.code.value.strip():
             return self.notice.show("error", self.tr("join.code_empty"))
         if code is None:
-            return self.notice.show("error", self.tr("join.code_malformed", code=shown_code(self.code.value)))
+            return self.notice.show("error", code_message(self.tr, self.code.value))
         try:
             room = self.guard.lookup(code)
         except StoreError as exc:
@@ -84,7 +93,7 @@ class JoinForm(W.VBox):
 class ParticipantApp(W.VBox):
     """Everything a participant sees: the join form, then the exercise, kept live."""
 
-    def __init__(self, store: Store, page: Page, exercise: str | None = None):
+    def __init__(self, store: Store, page: Page, exercise: str | None = None, on_entered=None):
         super().__init__()
         self.add_class("cl-app")
         self.store, self.page = store, page
@@ -98,6 +107,9 @@ class ParticipantApp(W.VBox):
         self.header = html("")
         self.timer = html("", "cl-timer")
         self.body = W.VBox()
+        self.body.add_class("cl-body")
+        #: Called once the participant is in the room (the welcome page then drops the facilitator's forms).
+        self.on_entered = on_entered
         self.room: Room | None = None
         self.participant: Participant | None = None
         self.watcher: RoomWatcher | None = None
@@ -119,7 +131,7 @@ class ParticipantApp(W.VBox):
             self.notice.show("error", self.tr(exc.key, **exc.kwargs))
         else:
             if raw_code and room is None:
-                self.notice.show("error", self.tr("join.code_malformed", code=raw_code.strip().upper()[:12]))
+                self.notice.show("error", code_message(self.tr, raw_code))
         if room is not None:
             self.tr = Translator(room.lang)
             if token:
@@ -160,6 +172,9 @@ class ParticipantApp(W.VBox):
         self.show_timer()
         if not room.is_open:
             self.on_room_change()
+        if self.on_entered:
+            self.on_entered()
+        self.bridge.to_top()
 
     @property
     def view(self):
@@ -181,9 +196,14 @@ class ParticipantApp(W.VBox):
             if hasattr(view, "refresh") and self.body.children and self.body.children[0] is view:
                 self._stale = True  # someone else changed the room: redraw, at most every REDRAW_SECONDS
                 self.redraw_if_stale()
-            self.body.children = [view]
+            wanted = (view,)
         else:
-            self.body.children = [self.waiting]
+            wanted = (self.waiting,)
+        if self.body.children != wanted:
+            switched = bool(self.body.children)
+            self.body.children = wanted
+            if switched:  # the facilitator opened another workshop: its top, not where the last one was scrolled
+                self.bridge.to_top()
 
     def redraw_if_stale(self, force: bool = False) -> None:
         """Redraw the open exercise after others' changes; throttled, so a busy room of 100 does not make
@@ -199,8 +219,13 @@ class ParticipantApp(W.VBox):
         self._stale = False
         self._redrawn = now
 
+    @property
+    def current(self) -> str:
+        """The workshop this page is about: its own, or the one the facilitator opened."""
+        return self.fixed or open_phase(self.room.state) or exercises.DEFAULT_EXERCISE
+
     def show_timer(self) -> None:
-        left = remaining(self.room.state)
+        left = remaining(self.room.state, self.current)
         if left is None:
             self.timer.value = ""
         else:

@@ -707,6 +707,23 @@ class Store:
             ).first()
         return _participant_from_row(row) if row else None
 
+    def reset_participant_token(self, room_id: int, participant_id: int) -> str:
+        """A new personal token for a participant of the room (a lost personal link): the old link stops working.
+        Refuses a participant who is not in that room."""
+        token = new_secret()
+
+        def tx(conn):
+            changed = conn.execute(
+                participants.update()
+                .where(participants.c.id == participant_id, participants.c.room_id == room_id)
+                .values(token_hash=hash_secret(token), session_id="")
+            ).rowcount
+            if changed != 1:
+                raise StoreError("join.token_unknown")
+
+        self._retrying(tx)
+        return token
+
     def claim_session(self, participant: Participant, session_id: str) -> bool:
         """Make ``session_id`` (one browser tab) the participant's active one.
 

@@ -46,6 +46,9 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-scale { width: auto !important; flex-wrap: wrap; margin-right: 18px; }
 .cl-scale .widget-toggle-button { font-size: 1.4rem; min-width: 46px; }
 .cl-scale .widget-toggle-button.mod-active { background: #0072B2; box-shadow: 0 0 0 3px #0072B2; }
+.cl-error { color: #A93800; font-weight: 600; }
+.cl-row-status { min-height: 1.4em; font-size: 1rem; }
+.cl-my-votes { font-weight: 600; }
 .cl-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .cl-icon { margin-right: .15em; }
 .cl-done { color: var(--cl-green); }
@@ -74,6 +77,11 @@ def icon(name: str) -> str:
     interface's pictograms are drawn with it, not with emoji, which a machine without an emoji font shows as
     empty boxes."""
     return f'<i class="fa fa-{name} cl-icon" aria-hidden="true"></i>'
+
+
+def pager_labels(tr) -> dict:
+    """The words of a paged list's pager (``Rows.labels``) in the room's language."""
+    return {"prev": tr("pager.prev"), "next": tr("pager.next"), "where": tr("pager.where"), "nav": tr("pager.nav")}
 
 
 def heading(text: str, level: int = 1) -> W.HTML:

@@ -16,8 +16,8 @@ from .phases import revealed
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
-from .rows import Action, Rows, row
-from .ui import Notice, card, html, icon
+from .rows import Action, Choice, Rows, row
+from .ui import Notice, card, html, icon, pager_labels
 
 REFUSALS = (StoreError, TextError, RatingError)
 STEPS = ("hunt", "vote", "plan")
@@ -48,13 +48,21 @@ def _table(df: pd.DataFrame, tr: Translator) -> str:
 
 
 class VacasParticipant(W.VBox):
-    """Hunt (post cows, with prompts and an industry catalog), vote and score, then see the plan."""
+    """Hunt (post cows, with prompts and an industry catalog), vote and score, then see the plan.
+
+    The voting list holds still while people vote: cows stay in the order they were posted (a new one joins at
+    the end), never sorted by the room's totals, which would move rows under a finger and tell the ranking
+    before the facilitator reveals it. It is one :class:`Rows` widget, a page of cows at a time."""
+
+    #: Cows per page of the voting list on a phone.
+    PAGE = 10
 
     def __init__(self, store: Store, room: Room, participant: Participant, tr: Translator):
         super().__init__()
         self.add_class("cl-vacas")
         self.store, self.room, self.participant, self.tr = store, room, participant, tr
         self.enabled = True
+        #: The last thing that went wrong, said where it happened: the form's line, or the row voted on.
         self.notice = Notice()
         self.steps = W.ToggleButtons(options=[(f"{i + 1}. {tr('vacas.step.' + s)}", s) for i, s in enumerate(STEPS)],
                                      value="hunt", style={"button_width": "auto"})
@@ -74,24 +82,36 @@ class VacasParticipant(W.VBox):
                                     description=tr("vacas.kind_label"), style={"description_width": "initial", "button_width": "auto"})
         self.who = W.ToggleButtons(options=_choices(tr, "vacas.who", vacas.WHO), value=None,
                                    description=tr("vacas.who_label"), style={"description_width": "initial", "button_width": "auto"})
-        self.how = {h: W.ToggleButton(description=tr(f"vacas.how.{h}"), value=False) for h in vacas.HOW}
+        self.how = {h: W.ToggleButton(description=tr(f"vacas.how.{h}"), value=False, icon="", tooltip=tr(f"vacas.how.{h}"))
+                    for h in vacas.HOW}
+        for h, w in self.how.items():
+            w.observe(lambda _c, w=w: self._mark_how(w), "value")
         self.freq = W.ToggleButtons(options=_choices(tr, "vacas.freq", vacas.FREQ), value=None,
                                     description=tr("vacas.freq_label"), style={"description_width": "initial", "button_width": "auto"})
         for w in (self.kind, self.who, self.freq):
             w.add_class("cl-choice")
         self.post = W.Button(description=tr("vacas.post"), icon="bullhorn", button_style="primary")
         self.post.on_click(lambda _b: self.submit())
-        self.my_cows = W.VBox()
+        self.hunt_notice = Notice()
+        self.my_cows = Rows()
+        self.my_cows.on("remove", lambda key: self._remove(vacas.COW_PREFIX + key.split(":", 1)[1]))
         prompts = "".join(f"<li>{esc(tr(k))}</li>" for k in ("vacas.prompt.1", "vacas.prompt.2", "vacas.prompt.3"))
         self.box_hunt = card(
             html(f"<h2>{esc(tr('vacas.step.hunt'))}</h2><p>{esc(tr('vacas.hunt_intro'))}</p><ul class='cl-prompts'>{prompts}</ul>"),
             self.pick, self.name, html(f"<b>{esc(tr('vacas.rule'))}</b>"), self.rule, self.kind, self.who,
             html(f"<b>{esc(tr('vacas.how_label'))}</b>"), W.HBox(list(self.how.values()), layout=W.Layout(flex_flow="row wrap")),
-            self.freq, self.post, html(f"<h3>{esc(tr('vacas.my_cows'))}</h3>"), self.my_cows,
+            self.freq, self.post, self.hunt_notice, html(f"<h3>{esc(tr('vacas.my_cows'))}</h3>"), self.my_cows,
         )
         # vote and score
-        self.budget_label = html("", "cl-people")
-        self.vote_rows = W.VBox()
+        self.budget_label = html("", "cl-people", "cl-budget")
+        self.vote_rows = Rows(page_size=self.PAGE, labels=pager_labels(tr))
+        self.vote_rows.on("plus", lambda key: self.vote(key, +1))
+        self.vote_rows.on("minus", lambda key: self.vote(key, -1))
+        self.vote_rows.on_choose(self._chosen)
+        #: The row the last vote or score refusal belongs to, and its message (shown in that row).
+        self._row_error: tuple[str, str] | None = None
+        self._scores: dict[str, dict] = {}
+        self.herd: list = []
         self.box_vote = card(html(f"<h2>{esc(tr('vacas.step.vote'))}</h2><p>{esc(tr('vacas.vote_intro'))}</p>"),
                              self.budget_label, self.vote_rows)
         # plan
@@ -99,15 +119,26 @@ class VacasParticipant(W.VBox):
         self.box_plan = card(html(f"<h2>{esc(tr('vacas.step.plan'))}</h2>"), self.plan)
         self.body = W.VBox()
         self.children = [html(f"<h2>{esc(tr('vacas.title'))}</h2><p>{esc(tr('vacas.intro'))}</p>"),
-                         self.steps, self.notice, self.body]
+                         self.steps, self.body]
         self._show_step()
         self.refresh()
 
     def _show_step(self) -> None:
+        self.hunt_notice.clear()  # what a step said stays with that step
+        self._row_error = None
         self.body.children = [{"hunt": self.box_hunt, "vote": self.box_vote, "plan": self.box_plan}[self.steps.value]]
+        if self.steps.value == "vote":
+            self._render_votes(self._mine())
 
-    def _refuse(self, exc: Exception) -> None:
-        self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+    def _refuse(self, exc: Exception, notice: Notice | None = None) -> None:
+        message = self.tr(exc.key, **getattr(exc, "kwargs", {}))
+        self.notice.show("error", message)
+        (notice or self.hunt_notice).show("error", message)
+
+    @staticmethod
+    def _mark_how(w: W.ToggleButton) -> None:
+        """A chosen answer carries a check mark as well as its colour: chosen and not chosen never look alike."""
+        w.icon = "check" if w.value else ""
 
     def _prefill(self) -> None:
         if self.pick.value is None or self.pick.value < 0:
@@ -118,7 +149,7 @@ class VacasParticipant(W.VBox):
             w.value = h in c["how"]
 
     def submit(self) -> None:
-        """Post a cow; a refusal keeps every field as typed."""
+        """Post a cow; a refusal keeps every field as typed, and says why right under the button."""
         try:
             value = vacas.cow_value(self.name.value, self.rule.value, self.kind.value, self.who.value,
                                     [h for h, w in self.how.items() if w.value], self.freq.value)
@@ -126,6 +157,7 @@ class VacasParticipant(W.VBox):
         except REFUSALS as exc:
             return self._refuse(exc)
         self.notice.show("ok", self.tr("vacas.posted", name=value["name"]))
+        self.hunt_notice.show("ok", self.notice.message)
         self.name.value = self.rule.value = ""
         self.kind.value = self.who.value = self.freq.value = None
         self.pick.value = -1
@@ -134,6 +166,9 @@ class VacasParticipant(W.VBox):
         self.refresh()
 
     # -- data ---------------------------------------------------------------------------------------
+    def _mine(self) -> pd.DataFrame:
+        return self.store.responses(self.room.id, vacas.EXERCISE, participant_id=self.participant.id)
+
     def refresh(self) -> None:
         self.room = self.store.room(self.room.id) or self.room
         df = self.store.responses(self.room.id, vacas.EXERCISE)
@@ -141,8 +176,10 @@ class VacasParticipant(W.VBox):
         self._render_mine(mine)
         herd_map = self.room.state.get("herd", {})
         self.table = vacas.board(vacas.cows(df), herd_map, df)
+        #: The herd as people vote on it: in the order the cows were posted.
+        self.herd = vacas.herd(vacas.cows(df), herd_map)
         self._render_votes(mine)
-        if revealed(self.room.state):
+        if revealed(self.room.state, vacas.EXERCISE):
             plan = vacas.action_plan(self.table, self.room.state.get("verdicts", {}))
             self.plan.value = _table(plan, self.tr)
         else:
@@ -150,13 +187,11 @@ class VacasParticipant(W.VBox):
         self.set_enabled(self.enabled)
 
     def _render_mine(self, mine: pd.DataFrame) -> None:
-        rows = []
-        for c in vacas.cows(mine):
-            remove = W.Button(icon="trash", tooltip=self.tr("vacas.remove"), layout=W.Layout(width="44px"))
-            remove.on_click(lambda _b, item=vacas.COW_PREFIX + c.key.split(":", 1)[1]: self._remove(item))
-            rows.append(W.HBox([html(f"<b>{esc(c.title)}</b> <span class='cl-tp-hint'>{esc(c.value.get('rule', ''))}</span>"),
-                                remove], layout=W.Layout(align_items="center")))
-        self.my_cows.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_cows'))}</p>")]
+        remove = [Action("remove", self.tr("vacas.remove"), "trash", self.tr("vacas.remove"))]
+        rows = [row(c.key, f"<b>{esc(c.title)}</b> <span class='cl-tp-hint'>{esc(c.value.get('rule', ''))}</span>",
+                    remove if self.enabled else [], cls="cl-my-cow")
+                for c in vacas.cows(mine)]
+        self.my_cows.show(rows or [row("none", f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_cows'))}</p>")])
 
     def _remove(self, item: str) -> None:
         try:
@@ -166,68 +201,80 @@ class VacasParticipant(W.VBox):
         self.refresh()
 
     def _my_votes(self, mine: pd.DataFrame) -> dict:
-        row = mine[mine["item"] == vacas.VOTES]
-        return dict(row["value"].iloc[0]) if not row.empty else {}
+        row_ = mine[mine["item"] == vacas.VOTES]
+        return dict(row_["value"].iloc[0]) if not row_.empty else {}
 
     def _render_votes(self, mine: pd.DataFrame) -> None:
+        """The herd in posting order, with this person's own votes and scores only (the room's totals are the
+        facilitator's to reveal)."""
         votes = self._my_votes(mine)
-        valid = set(self.table["key"])
+        valid = {g.key for g in self.herd}
         budget = vacas.budget(self.room.state)
         used = sum(n for k, n in votes.items() if k in valid)
-        self.budget_label.value = esc(self.tr("vacas.budget", used=used, budget=budget))
-        scores = {r.item[len(vacas.SCORE_PREFIX):]: r.value for r in mine.itertuples(index=False)
-                  if str(r.item).startswith(vacas.SCORE_PREFIX)}
+        self.budget_label.value = esc(self.tr("vacas.budget", used=used, n=budget))
+        self._scores = {r.item[len(vacas.SCORE_PREFIX):]: r.value for r in mine.itertuples(index=False)
+                        if str(r.item).startswith(vacas.SCORE_PREFIX)}
+        scale = [(v, str(v), None) for v in range(1, 6)]
         rows = []
-        for r in self.table.itertuples(index=False):
-            minus = W.Button(description="−", layout=W.Layout(width="44px"), tooltip=self.tr("vacas.vote_minus"))
-            plus = W.Button(description="+", layout=W.Layout(width="44px"), tooltip=self.tr("vacas.vote_plus"))
-            minus.on_click(lambda _b, k=r.key: self.vote(k, -1))
-            plus.on_click(lambda _b, k=r.key: self.vote(k, +1))
-            harm = _numbers(self.tr("vacas.harm"))
-            value = _numbers(self.tr("vacas.value"))
-            saved = scores.get(r.key, {})
-            harm.value, value.value = saved.get("harm"), saved.get("value")
-            harm.observe(lambda _c, k=r.key, h=harm, v=value: self.score(k, h.value, v.value), "value")
-            value.observe(lambda _c, k=r.key, h=harm, v=value: self.score(k, h.value, v.value), "value")
-            title = html(f"<div class='cl-tp-name'>{esc(r.name)}</div><div class='cl-tp-hint'>{esc(r.rule)} · "
-                         f"{esc(self.tr('vacas.hunters', n=r.hunters))}</div>")
-            row = W.VBox([title, W.HBox([minus, html(f"<span class='cl-vote-count'>{votes.get(r.key, 0)}</span>"), plus],
-                                        layout=W.Layout(align_items="center")),
-                          W.HBox([harm, value], layout=W.Layout(flex_flow="row wrap"))])
-            row.add_class("cl-row")
-            row.add_class("cl-cow-vote")
-            rows.append(row)
-        self.vote_rows.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_herd'))}</p>")]
+        for g in self.herd:
+            name = g.cow.title
+            mine_n = votes.get(g.key, 0)
+            saved = self._scores.get(g.key, {})
+            error = self._row_error[1] if self._row_error and self._row_error[0] == g.key else ""
+            text = (f"<div class='cl-tp-name'>{esc(name)}</div>"
+                    f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
+                    f"<div class='cl-my-votes'>{esc(self.tr('vacas.my_votes', n=mine_n))}</div>"
+                    + (f"<div class='cl-error' role='alert'>{esc(error)}</div>" if error else ""))
+            minus, plus = self.tr("vacas.vote_minus_for", cow=name), self.tr("vacas.vote_plus_for", cow=name)
+            actions = [Action("minus", "−", "", minus, minus), Action("plus", "+", "", plus, plus)] if self.enabled else []
+            choices = [
+                Choice("harm", self.tr("vacas.harm"), [(v, t, self.tr("vacas.harm_of", n=v, cow=name)) for v, t, _ in scale],
+                       saved.get("harm")),
+                Choice("value", self.tr("vacas.value"), [(v, t, self.tr("vacas.value_of", n=v, cow=name)) for v, t, _ in scale],
+                       saved.get("value")),
+            ] if self.enabled else []
+            rows.append(row(g.key, text, actions, cls="cl-row cl-cow-vote", choices=choices))
+        self.vote_rows.show(rows or [row("none", f"<p class='cl-tp-hint'>{esc(self.tr('vacas.no_herd'))}</p>")])
 
     def vote(self, key: str, delta: int) -> None:
-        df = self.store.responses(self.room.id, vacas.EXERCISE, participant_id=self.participant.id)
+        """One vote more or less for a cow; a refusal (no votes left) is said in that cow's row."""
+        mine = self._mine()
         try:
-            new = vacas.cast_vote(self._my_votes(df), key, delta, vacas.budget(self.room.state), set(self.table["key"]))
+            new = vacas.cast_vote(self._my_votes(mine), key, delta, vacas.budget(self.room.state),
+                                  {g.key for g in self.herd})
             self.store.save_response(self.participant, vacas.EXERCISE, vacas.VOTES, new)
         except REFUSALS as exc:
-            return self._refuse(exc)
+            self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+            self._row_error = (key, self.notice.message)
+            return self._render_votes(mine)
         self.notice.clear()
-        self.refresh()
+        self._row_error = None
+        self._render_votes(self._mine())
+
+    def _chosen(self, key: str, group: str, value) -> None:
+        saved = self._scores.get(key, {})
+        self.score(key, value if group == "harm" else saved.get("harm"), value if group == "value" else saved.get("value"))
 
     def score(self, key: str, harm, value) -> None:
         try:
             self.store.save_response(self.participant, vacas.EXERCISE, vacas.SCORE_PREFIX + key, vacas.score_value(harm, value))
         except REFUSALS as exc:
-            return self._refuse(exc)
+            self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+            self._row_error = (key, self.notice.message)
+            return self._render_votes(self._mine())
         self.notice.show("ok", self.tr("varita.saved"))
+        self._row_error = None
+        self._render_votes(self._mine())
 
     def set_enabled(self, enabled: bool) -> None:
+        changed = enabled != self.enabled
         self.enabled = enabled
-        widgets = [self.pick, self.name, self.rule, self.kind, self.who, self.freq, self.post, *self.how.values()]
-        for box in (self.vote_rows, self.my_cows):
-            stack = list(box.children)
-            while stack:
-                w = stack.pop()
-                stack.extend(getattr(w, "children", ()))
-                widgets.append(w)
-        for w in widgets:
-            if hasattr(w, "disabled"):
-                w.disabled = not enabled
+        for w in [self.pick, self.name, self.rule, self.kind, self.who, self.freq, self.post, *self.how.values()]:
+            w.disabled = not enabled
+        if changed:  # rows offer their buttons only while the room is open
+            mine = self._mine()
+            self._render_mine(mine)
+            self._render_votes(mine)
 
 
 class VacasFacilitator(Revealable, W.VBox):
@@ -286,8 +333,9 @@ class VacasFacilitator(Revealable, W.VBox):
         self.due = W.DatePicker(description=tr("vacas.col.due"), style={"description_width": "initial"})
         self.save_verdict = W.Button(description=tr("vacas.save_verdict"), icon="gavel", button_style="danger")
         self.save_verdict.on_click(lambda _b: self.submit_verdict())
+        self.verdict_notice = Notice()  # right under the button: "saved", or what is missing
         self.verdict_box = W.VBox([html(f"<h3>{esc(tr('vacas.verdict_title'))}</h3>"), self.verdict_cow, self.decision,
-                                   self.reason, self.owner, self.step, self.due, self.save_verdict])
+                                   self.reason, self.owner, self.step, self.due, self.save_verdict, self.verdict_notice])
         self.plan = html("")
         self.downloads = html("")
         self.download_button = W.Button(description=tr("vacas.plan_prepare"), icon="download")
@@ -382,14 +430,17 @@ class VacasFacilitator(Revealable, W.VBox):
             self.wall.children = wanted
 
     def _herd_row(self, g) -> dict:
+        """A cow on the wall: its name, the rule, and how many hunted it; who they are only in a named room."""
+        names = self.authors_shown
+        hunters = esc(self.tr("vacas.hunters", n=len(g.hunters))) + (f": {esc(', '.join(g.hunters))}" if names else "")
         text = (f"<div class='cl-wall-text'>{esc(g.cow.title)}</div>"
                 f"<div class='cl-tp-hint'>{esc(g.cow.value.get('rule', ''))}</div>"
-                f"<div class='cl-tp-hint'>{esc(self.tr('vacas.hunters', n=len(g.hunters)))}: "
-                f"{esc(', '.join(g.hunters))}</div>")
+                f"<div class='cl-tp-hint'>{hunters}</div>")
         actions, sub = [], []
         if self.moderating:
             actions = self._row_actions
-            sub = [row(m.key, f"<span class='cl-tp-hint'>↳ {esc(m.title)} ({esc(m.name)})</span>", self._unmerge_action)
+            sub = [row(m.key, f"<span class='cl-tp-hint'>↳ {esc(m.title)}{f' ({esc(m.name)})' if names else ''}</span>",
+                       self._unmerge_action)
                    for m in g.members if m.key != g.key]
         return row(g.key, text, actions, cls="cl-wall-entry cl-cow", sub=sub)
 
@@ -412,9 +463,9 @@ class VacasFacilitator(Revealable, W.VBox):
             value = vacas.verdict_value(self.decision.value, self.reason.value, self.owner.value, self.step.value,
                                         self.due.value)
         except REFUSALS as exc:
-            return self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+            return self.verdict_notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
         self.store.change_room_state(self.room.id, lambda s: {**s, "verdicts": {**s.get("verdicts", {}), key: value}})
-        self.notice.show("ok", self.tr("vacas.verdict_saved"))
+        self.verdict_notice.show("ok", self.tr("vacas.verdict_saved"))
         self.decision.value = None
         self.reason.value = self.owner.value = self.step.value = ""
         self.due.value = None
@@ -446,9 +497,9 @@ class VacasFacilitator(Revealable, W.VBox):
         people = self.store.participants(self.room.id)
         voters = {r.participant_id for r in df.itertuples(index=False) if r.item == vacas.VOTES and r.value}
         pending = [n for i, n in zip(people["id"], people["name"]) if i not in voters]
-        self.progress.value = esc(self.tr("vacas.progress", cows=len(table), voted=len(voters), people=len(people)))
-        if pending and not table.empty:
-            self.progress.value += "<br>" + esc(self.tr("vacas.not_voted", names=", ".join(pending)))
+        self.progress.value = esc(self.tr("vacas.progress", cows=self.tr("count.cows", n=len(table)), n=len(voters), people=len(people)))
+        if pending and not table.empty and self.moderating:  # names of who has not voted: the console's, never projected
+            self.progress.value += "<br>" + self.missing(pending, "vacas.not_voted")
         copy_figure(self.leaderboard, cow_leaderboard(table, self.tr, title=self.tr("vacas.chart.leaderboard")))
         copy_figure(self.matrix, cow_matrix(table, self.tr, title=self.tr("vacas.chart.matrix"), in_zone=vacas.exterminate_zone))
         copy_figure(self.donut, who_donut(table, self.tr))

@@ -239,8 +239,8 @@ def fans_share(table: pd.DataFrame, column: str = "designed") -> float | None:
 
 
 def team_progress(journeys: dict[str, list[dict]], responses: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """Which team finished which step: it has a journey, every member rated every touchpoint today,
-    every touchpoint has an idea, every member voted. ``people`` has columns id and team."""
+    """How far each team is: it has a journey; how many members rated every touchpoint today; how many ideas
+    it has imagined; how many members voted; and how many members it has. ``people`` has columns id and team."""
     rated: dict[int, set[str]] = {}  # one pass over the room's answers for every team
     voters: set = set()
     answers = zip(responses["participant_id"], responses["item"], responses["value"]) if not responses.empty else ()
@@ -250,10 +250,10 @@ def team_progress(journeys: dict[str, list[dict]], responses: pd.DataFrame, peop
                 rated.setdefault(pid, set()).add(item[len(TODAY_PREFIX):])
         elif item == VOTES and value:
             voters.add(pid)
-    idea_tps: dict[str, set[str]] = {}
+    idea_count: dict[str, int] = {}
     for i in ideas(responses):
         if not i.hidden:
-            idea_tps.setdefault(i.team, set()).add(i.tp)
+            idea_count[i.team] = idea_count.get(i.team, 0) + 1
     rows = []
     for team in sorted(set(people["team"]), key=str.casefold):
         members = set(people.loc[people["team"] == team, "id"])
@@ -263,9 +263,10 @@ def team_progress(journeys: dict[str, list[dict]], responses: pd.DataFrame, peop
             {
                 "team": team,
                 "journey": bool(journey),
-                "today": bool(ids) and all(ids <= rated.get(pid, set()) for pid in members),
-                "wand": bool(ids) and ids <= idea_tps.get(team, set()),
-                "vote": bool(members) and members <= voters,
+                "today": sum(1 for pid in members if ids and ids <= rated.get(pid, set())),
+                "wand": idea_count.get(team, 0),
+                "vote": len(members & voters),
+                "members": len(members),
             }
         )
-    return pd.DataFrame(rows, columns=["team", "journey", "today", "wand", "vote"])
+    return pd.DataFrame(rows, columns=["team", "journey", "today", "wand", "vote", "members"])

@@ -14,10 +14,17 @@ from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
-from .ui import Notice, card, html, icon
+from .phases import anonymous
+from .rows import Action, Rows, row
+from .ui import Notice, card, html, icon, pager_labels
 from .wall import Wall
 
 REFUSALS = (StoreError, TextError, RatingError)
+
+
+def _mark_count(done: int, of: int) -> str:
+    """"2 / 5", with the check mark once everyone is done."""
+    return (icon("check") if of and done >= of else "") + f"{done} / {of}"
 
 
 def _mark(done: bool, tr: Translator) -> str:
@@ -74,8 +81,10 @@ class VaritaParticipant(W.VBox):
         self.new_tp = W.Text(placeholder=tr("varita.tp_placeholder"), layout=W.Layout(width="320px"))
         self.add_tp = W.Button(description=tr("varita.tp_add"), icon="plus")
         self.add_tp.on_click(lambda _b: self._journey_op(lambda j: varita.add_touchpoint(j, self.new_tp.value), clear=True))
+        self.journey_notice = Notice()
         self.box_journey = card(html(f"<h2>{esc(tr('varita.step.journey'))}</h2><p>{esc(tr('varita.journey_intro'))}</p>"),
-                                self.journey_rows, W.HBox([self.new_tp, self.add_tp], layout=W.Layout(flex_flow="row wrap")))
+                                self.journey_rows, W.HBox([self.new_tp, self.add_tp], layout=W.Layout(flex_flow="row wrap")),
+                                self.journey_notice)
         # step 2: today
         self.today_rows = W.VBox()
         self.today_widgets: dict[str, tuple] = {}
@@ -91,13 +100,18 @@ class VaritaParticipant(W.VBox):
         self.predicted = _scale(tr, tr("varita.predicted"), faces=True)
         self.add_idea = W.Button(description=tr("varita.idea_add"), icon="magic", button_style="primary")
         self.add_idea.on_click(lambda _b: self.submit_idea())
+        self.wand_notice = Notice()
         self.my_ideas = W.VBox()
         self.box_wand = card(html(f"<h2>{esc(tr('varita.step.wand'))}</h2><p>{esc(tr('varita.wand_intro'))}</p>"),
                              self.idea_tp, self.idea_text, self.delight, self.unique, self.effort, self.predicted,
-                             self.add_idea, html(f"<h3>{esc(tr('varita.my_ideas'))}</h3>"), self.my_ideas)
+                             self.add_idea, self.wand_notice, html(f"<h3>{esc(tr('varita.my_ideas'))}</h3>"), self.my_ideas)
         # step 4: vote
-        self.budget_label = html("", "cl-people")
-        self.vote_rows = W.VBox()
+        self.budget_label = html("", "cl-people", "cl-budget")
+        # The team's ideas to vote on, in a stable order (journey, then posting): one Rows widget.
+        self.vote_rows = Rows(page_size=10, labels=pager_labels(tr))
+        self.vote_rows.on("plus", lambda key: self.vote(key, +1))
+        self.vote_rows.on("minus", lambda key: self.vote(key, -1))
+        self._row_error: tuple[str, str] | None = None
         self.box_vote = card(html(f"<h2>{esc(tr('varita.step.vote'))}</h2><p>{esc(tr('varita.vote_intro'))}</p>"),
                              self.budget_label, self.vote_rows)
         # step 5: result
@@ -115,7 +129,7 @@ class VaritaParticipant(W.VBox):
                                W.HBox([self.download_button, self.download]))
         self.body = W.VBox()
         self.children = [html(f"<h2>{icon('magic')} {esc(tr('varita.title'))}</h2><p>{esc(tr('varita.intro'))}</p>"),
-                         self.steps, self.notice, self.body]
+                         self.steps, self.body]
         self.ensure_journey()
         self.refresh()
         self._show_step()
@@ -158,10 +172,16 @@ class VaritaParticipant(W.VBox):
     def _show_step(self) -> None:
         boxes = {"journey": self.box_journey, "today": self.box_today, "wand": self.box_wand,
                  "vote": self.box_vote, "result": self.box_result}
+        for notice in (self.notice, self.journey_notice, self.wand_notice):
+            notice.clear()  # what one step said is not left over in the next
+        self._row_error = None
         self.body.children = [boxes[self.steps.value]]
 
-    def _refuse(self, exc: Exception) -> None:
-        self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+    def _refuse(self, exc: Exception, notice: Notice | None = None) -> None:
+        message = self.tr(exc.key, **getattr(exc, "kwargs", {}))
+        self.notice.show("error", message)
+        if notice is not None:
+            notice.show("error", message)
 
     # -- step 1 -------------------------------------------------------------------------------------
     def _journey_op(self, op, clear: bool = False) -> bool:
@@ -169,9 +189,10 @@ class VaritaParticipant(W.VBox):
             self.store.update_team_item(self.participant, varita.EXERCISE, varita.JOURNEY,
                                         lambda v: op(v or self.journey))
         except REFUSALS as exc:
-            self._refuse(exc)
+            self._refuse(exc, self.journey_notice)
             return False
         self.notice.clear()
+        self.journey_notice.clear()
         if clear:
             self.new_tp.value = ""
         self.refresh()
@@ -210,9 +231,10 @@ class VaritaParticipant(W.VBox):
                 frictions.value = "\n".join(value.get("frictions", []))
                 for w in (enter, leave, frictions):
                     w.observe(lambda _c, tp_id=tp["id"]: self._save_today(tp_id), "value")
-                self.today_widgets[tp["id"]] = (enter, leave, frictions)
+                status = html("", "cl-saved", "cl-row-status")
+                self.today_widgets[tp["id"]] = (enter, leave, frictions, status)
                 row = W.VBox([html(f"<div class='cl-tp-name'>{esc(tp['name'])}</div>"),
-                              W.HBox([enter, leave], layout=W.Layout(flex_flow="row wrap")), frictions])
+                              W.HBox([enter, leave], layout=W.Layout(flex_flow="row wrap")), frictions, status])
                 row.add_class("cl-row")
                 rows.append(row)
         finally:
@@ -222,13 +244,16 @@ class VaritaParticipant(W.VBox):
     def _save_today(self, tp_id: str) -> None:
         if self._loading:
             return
-        enter, leave, frictions = self.today_widgets[tp_id]
+        enter, leave, frictions, status = self.today_widgets[tp_id]
         try:
             value = varita.today_answer(enter.value, leave.value, frictions.value)
             self.store.save_response(self.participant, varita.EXERCISE, varita.TODAY_PREFIX + tp_id, value)
         except REFUSALS as exc:
-            return self._refuse(exc)
+            self._refuse(exc)
+            status.value = f"<span class='cl-error' role='alert'>{esc(self.notice.message)}</span>"
+            return
         self.notice.show("ok", self.tr("varita.saved"))
+        status.value = esc("✓ " + self.tr("varita.saved"))
         copy_figure(self.curve, emotion_curve(varita.design(self.journey, self._mine()), self.tr))
 
     # -- step 3 -------------------------------------------------------------------------------------
@@ -241,8 +266,9 @@ class VaritaParticipant(W.VBox):
                                       self.unique.value, self.effort.value, self.predicted.value)
             self.store.save_response(self.participant, varita.EXERCISE, varita.new_idea_item(), value)
         except REFUSALS as exc:
-            return self._refuse(exc)
+            return self._refuse(exc, self.wand_notice)
         self.notice.show("ok", self.tr("varita.idea_saved"))
+        self.wand_notice.show("ok", self.tr("varita.idea_saved"))
         self.idea_text.value = ""
         for w in (self.delight, self.unique, self.effort, self.predicted):
             w.value = None
@@ -282,31 +308,36 @@ class VaritaParticipant(W.VBox):
             new = varita.cast_vote(self._my_votes(), idea_key, delta, varita.budget(self.room.state), valid)
             self.store.save_response(self.participant, varita.EXERCISE, varita.VOTES, new)
         except REFUSALS as exc:
-            return self._refuse(exc)
+            self._refuse(exc)
+            self._row_error = (idea_key, self.notice.message)  # said in the idea's own row
+            return self._render_votes(team)
         self.notice.clear()
+        self._row_error = None
         self.refresh()
 
     def _render_votes(self, team: pd.DataFrame) -> None:
+        """The team's ideas in the journey's order, then in posting order (stable while people vote), with this
+        person's own votes; their authors only in a named room."""
         mine = self._my_votes()
         budget = varita.budget(self.room.state)
         valid = {i.key for i in varita.ideas(team) if not i.hidden}
-        self.budget_label.value = esc(self.tr("varita.budget", used=varita.votes_used(mine, valid), budget=budget))
+        self.budget_label.value = esc(self.tr("varita.budget", used=varita.votes_used(mine, valid), n=budget))
         names = {tp["id"]: tp["name"] for tp in self.journey}
+        order = list(names)
+        authors = not anonymous(self.room.state)
         rows = []
-        for idea in sorted(varita.ideas(team), key=lambda i: (list(names).index(i.tp) if i.tp in names else 99)):
+        for idea in sorted(varita.ideas(team), key=lambda i: order.index(i.tp) if i.tp in names else len(order)):
             if idea.hidden or idea.tp not in names:
                 continue
-            minus = W.Button(description="−", layout=W.Layout(width="44px"), tooltip=self.tr("varita.vote_minus"))
-            plus = W.Button(description="+", layout=W.Layout(width="44px"), tooltip=self.tr("varita.vote_plus"))
-            minus.on_click(lambda _b, k=idea.key: self.vote(k, -1))
-            plus.on_click(lambda _b, k=idea.key: self.vote(k, +1))
-            count = html(f"<span class='cl-vote-count'>{mine.get(idea.key, 0)}</span>")
-            text = html(f"<b>{esc(names[idea.tp])}</b>: {esc(idea.text)} <span class='cl-tp-hint'>— {esc(idea.name)}</span>")
-            text.layout.flex = "1 1 auto"
-            row = W.HBox([text, minus, count, plus], layout=W.Layout(align_items="center"))
-            row.add_class("cl-vote-row")
-            rows.append(row)
-        self.vote_rows.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('varita.no_team_ideas'))}</p>")]
+            error = self._row_error[1] if self._row_error and self._row_error[0] == idea.key else ""
+            by = f" <span class='cl-tp-hint'>— {esc(idea.name)}</span>" if authors else ""
+            text = (f"<b>{esc(names[idea.tp])}</b>: {esc(idea.text)}{by}"
+                    f"<div class='cl-my-votes'>{esc(self.tr('vacas.my_votes', n=mine.get(idea.key, 0)))}</div>"
+                    + (f"<div class='cl-error' role='alert'>{esc(error)}</div>" if error else ""))
+            minus, plus = self.tr("varita.vote_minus_for", idea=idea.text), self.tr("varita.vote_plus_for", idea=idea.text)
+            actions = [Action("minus", "−", "", minus, minus), Action("plus", "+", "", plus, plus)] if self.enabled else []
+            rows.append(row(idea.key, text, actions, cls="cl-vote-row"))
+        self.vote_rows.show(rows or [row("none", f"<p class='cl-tp-hint'>{esc(self.tr('varita.no_team_ideas'))}</p>")])
 
     # -- step 5 -------------------------------------------------------------------------------------
     def _render_result(self, team: pd.DataFrame) -> None:
@@ -339,8 +370,11 @@ class VaritaParticipant(W.VBox):
                                             "text/html", self.tr("varita.download_ready"), "cl-dl-team")
 
     def set_enabled(self, enabled: bool) -> None:
+        changed = enabled != self.enabled
         self.enabled = enabled
-        for box in (self.journey_rows, self.today_rows, self.vote_rows, self.my_ideas):
+        if changed:
+            self._render_votes(self._team())
+        for box in (self.journey_rows, self.today_rows, self.my_ideas):
             for w in _descendants(box):
                 if hasattr(w, "disabled"):
                     w.disabled = not enabled
@@ -415,7 +449,10 @@ class VaritaFacilitator(Revealable, W.VBox):
         self.progress_table = progress
         head = "".join(f"<th>{esc(self.tr('varita.step.' + s))}</th>" for s in varita.STEPS[:4])
         body = "".join(
-            f"<tr><td>{esc(r.team)}</td>" + "".join(_mark(getattr(r, s), self.tr) for s in varita.STEPS[:4]) + "</tr>"
+            f"<tr><td>{esc(r.team)}</td>{_mark(r.journey, self.tr)}"
+            f"<td>{_mark_count(r.today, r.members)}</td>"
+            f"<td>{esc(self.tr('varita.ideas_count', n=r.wand))}</td>"
+            f"<td>{_mark_count(r.vote, r.members)}</td></tr>"
             for r in progress.itertuples(index=False)
         )
         self.progress.value = f"<table class='cl-table'><tr><th></th>{head}</tr>{body}</table>"
@@ -441,7 +478,7 @@ class VaritaFacilitator(Revealable, W.VBox):
         wall_rows = responses[responses["item"].str.startswith(varita.IDEA_PREFIX)] if not responses.empty else responses
         if team is not None and not wall_rows.empty:
             wall_rows = wall_rows[wall_rows["team"] == team]
-        self.wall.update(pd.DataFrame({
+        self.wall.update(authors=self.authors_shown, entries=pd.DataFrame({
             "id": wall_rows["id"] if not wall_rows.empty else [],
             "name": wall_rows["name"] if not wall_rows.empty else [],
             "team": wall_rows["team"] if not wall_rows.empty else [],

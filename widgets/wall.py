@@ -19,7 +19,9 @@ from .ui import html
 
 
 class Wall(W.VBox):
-    """``update(entries)`` redraws; ``entries`` has columns id, name, team, text, hidden."""
+    """``update(entries, authors)`` redraws; ``entries`` has columns id, name, team, text, hidden. Who wrote an
+    entry is shown only with ``authors`` (a room the facilitator made named): people criticise their own
+    company here."""
 
     def __init__(self, tr: Translator, on_hide: Callable[[int, bool], None], title: str):
         super().__init__()
@@ -35,23 +37,24 @@ class Wall(W.VBox):
         self._actions = {True: [Action("show", tr("wall.show"), "eye", tr("wall.hide_help"))],
                          False: [Action("hide", tr("wall.hide"), "eye-slash", tr("wall.hide_help"))]}
         self.entries = pd.DataFrame(columns=["id", "name", "team", "text", "hidden"])
+        self.authors = False
 
     def set_moderating(self, moderating: bool) -> None:
         self.moderating = moderating
-        self.update(self.entries)
+        self.update(self.entries, self.authors)
 
-    def update(self, entries: pd.DataFrame) -> None:
-        """Show ``entries`` (the page redraws only the rows that changed)."""
-        self.entries = entries
+    def update(self, entries: pd.DataFrame, authors: bool = False) -> None:
+        """Show ``entries`` (the page redraws only the rows that changed), with their authors or without."""
+        self.entries, self.authors = entries, authors
         rows = []
         for e in entries.itertuples(index=False):
             if e.hidden and not self.moderating:
                 continue
             actions = self._actions[bool(e.hidden)] if self.moderating else []
+            author = f"<div class='cl-tp-hint'>{esc(e.name)} · {esc(e.team)}</div>" if authors else ""
             rows.append(row(
                 str(int(e.id)),
-                f"<div class='cl-wall-text{' cl-wall-hidden' if e.hidden else ''}'>{esc(e.text)}</div>"
-                f"<div class='cl-tp-hint'>{esc(e.name)} · {esc(e.team)}</div>",
+                f"<div class='cl-wall-text{' cl-wall-hidden' if e.hidden else ''}'>{esc(e.text)}</div>{author}",
                 actions, cls="cl-wall-entry"))
         if not rows:
             rows = [row("empty", f"<p class='cl-tp-hint'>{esc(self.tr('wall.empty'))}</p>")]

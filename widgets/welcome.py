@@ -11,8 +11,8 @@ from .my_rooms import MyRooms
 from .page import Page
 from .participant import ParticipantApp
 from .qr import qr_svg
-from .store import Store, StoreError
-from .text import esc
+from .store import Room, Store, StoreError
+from .text import esc, text_key
 from .ui import Notice, card, html
 
 PARTICIPANT_NOTEBOOK = "00_bienvenida.ipynb"
@@ -45,23 +45,42 @@ class CreateRoomForm(W.VBox):
                                     value=tr.lang, style=st)
         self.size = W.BoundedIntText(description=tr("create.size"), value=40, min=2, max=500, style=st,
                                      layout=W.Layout(width="260px"))
+        self.anonymous = W.Checkbox(value=True, description=tr("create.anonymous"), indent=False)
+        self.anonymous_hint = html(f"<p class='cl-tp-hint'>{esc(tr('create.anonymous_hint'))}</p>")
         self.button = W.Button(description=tr("create.button"), button_style="success", icon="plus")
         self.notice = Notice()
         self.result = W.VBox()
         self.button.on_click(lambda _b: self.submit())
         self.room = None
         self.key = ""
+        self._warned: str | None = None  # the name whose twin was pointed out (the next click creates it)
+        self.name.observe(lambda _c: self._name_changed(), "value")
         self.children = [
             html(f"<h2>{esc(tr('create.title'))}</h2><p>{esc(tr('create.intro'))}</p>"),
-            self.name, self.industry, self.lang, self.size, self.button, self.notice, self.result,
+            self.name, self.industry, self.lang, self.size, self.anonymous, self.anonymous_hint, self.button,
+            self.notice, self.result,
         ]
 
+    def same_name(self) -> Room | None:
+        """An open room already called as typed (spelling aside)."""
+        wanted = text_key(self.name.value)
+        return next((r for r in self.store.list_rooms() if r.is_open and text_key(r.name) == wanted), None)
+
     def submit(self) -> None:
+        """Create the room; a second room with the name of an open one is created only on a second click."""
+        twin = self.same_name()
+        if twin is not None and self._warned != text_key(self.name.value):
+            self._warned = text_key(self.name.value)
+            self.button.description = self.tr("create.button_again")
+            return self.notice.show("error", self.tr("create.same_name", room=twin.name, code=twin.code))
         try:
             room, key = self.store.create_room(self.name.value, self.industry.value, self.lang.value,
-                                               expected_size=self.size.value)
+                                               expected_size=self.size.value,
+                                               state={"anonymous": bool(self.anonymous.value)})
         except StoreError as exc:
             return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+        self._warned = None
+        self.button.description = self.tr("create.button")
         self.room, self.key = room, key
         self.notice.show("ok", self.tr("create.done", room=room.name))
         if self.on_created:
@@ -82,6 +101,13 @@ class CreateRoomForm(W.VBox):
         ]
 
 
+    def _name_changed(self) -> None:
+        if self._warned is not None and self._warned != text_key(self.name.value):
+            self._warned = None
+            self.button.description = self.tr("create.button")
+            self.notice.clear()
+
+
 class WelcomeApp(W.VBox):
     """Landing page. With ``?room=CODE`` it goes straight to the participant's join form."""
 
@@ -90,7 +116,7 @@ class WelcomeApp(W.VBox):
         self.add_class("cl-app")
         self.store, self.page = store, page
         self.tr = Translator(page.get("lang"))
-        self.participant = ParticipantApp(store, page)
+        self.participant = ParticipantApp(store, page, on_entered=self._entered)
         if page.get("room"):
             self.creator = None
             self.my_rooms = None
@@ -112,3 +138,8 @@ class WelcomeApp(W.VBox):
             card(self.my_rooms),
             html(f"<p class='cl-tp-hint'>{esc(tr('welcome.language_hint'))}</p>"),
         ]
+
+    def _entered(self) -> None:
+        """A participant is in: their page is theirs alone, none of the facilitator's forms below it."""
+        if self.children and tuple(self.children) != (self.participant,):
+            self.children = [self.participant]

@@ -1,7 +1,10 @@
 """Every user-facing string, in Spanish (default) and English.
 
 Catalogs are flat JSON files (``es.json``, ``en.json``) mapping a dotted key to a text with optional
-``{placeholders}``. A test fails when a key is missing in a language or a key used in code is unknown.
+``{placeholders}``. A text that counts something is a dict of plural forms (``{"one": ..., "other": ...}``, the
+categories of Unicode CLDR) picked by the ``n`` argument with Babel's plural rules, never by string
+concatenation ("1 cazadores"). Month names come from Babel's locale data too. A test fails when a key is
+missing in a language or a key used in code is unknown.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ _DIR = Path(__file__).resolve().parent
 
 
 @lru_cache(maxsize=None)
-def catalog(lang: str) -> dict[str, str]:
+def catalog(lang: str) -> dict[str, str | dict]:
     with open(_DIR / f"{lang}.json", encoding="utf-8") as fh:
         return json.load(fh)
 
@@ -26,11 +29,37 @@ def normalize_lang(lang: str | None) -> str:
     return lang if lang in LANGUAGES else DEFAULT_LANG
 
 
+@lru_cache(maxsize=None)
+def _locale(lang: str):
+    from babel import Locale
+
+    return Locale.parse(lang)
+
+
+def plural_form(lang: str, n: object) -> str:
+    """The CLDR plural category of ``n`` in ``lang`` ("one", "many", "other"...)."""
+    try:
+        return _locale(normalize_lang(lang)).plural_form(abs(float(n)) if not isinstance(n, int) else abs(n))
+    except (TypeError, ValueError):
+        return "other"
+
+
+def month_names(lang: str) -> dict[int, str]:
+    """The months' names in ``lang`` (1 to 12), as written on their own ("marzo", "March")."""
+    from babel.dates import get_month_names
+
+    return dict(get_month_names("wide", context="stand-alone", locale=_locale(normalize_lang(lang))))
+
+
 def t(lang: str, key: str, **kwargs: object) -> str:
-    """The text for ``key`` in ``lang`` (falls back to Spanish, then to the key itself)."""
-    text = catalog(normalize_lang(lang)).get(key)
+    """The text for ``key`` in ``lang`` (falls back to Spanish, then to the key itself); a plural text takes the
+    form of its ``n`` argument."""
+    lang = normalize_lang(lang)
+    text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANG).get(key, key)
+    if isinstance(text, dict):
+        text = text.get(plural_form(lang, kwargs.get("n", 0))) or text["other"]
     return text.format(**kwargs) if kwargs else text
 
 
