@@ -30,6 +30,14 @@ await esbuild.build({
   define: { ...common.define, global: "window" },  // plotly.js' sources are written for browserify
   loader: { ".css": "empty" },  // map styles the traces we keep never use
 });
+// The offline HTML report's charts: the same partial plotly.js, one script inlined in the report.
+await esbuild.build({
+  ...common,
+  entryPoints: { "clientelitis-report": "src/report.js" },
+  format: "iife",
+  define: { ...common.define, global: "window" },
+  loader: { ".css": "empty" },
+});
 
 // Font Awesome for the buttons' icons (ipywidgets' `icon=`), served by our own server: a venue or company
 // network that blocks CDNs still shows them, and no participant's browser calls a third party. Only the two

@@ -152,20 +152,25 @@ def test_console_downloads_open_with_pandas_and_openpyxl(voila_server, context, 
     console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
     console.get_by_role("button", name="Preparar descargas").click()
     files = {}
-    for css in ("cl-dl-csv", "cl-dl-xlsx", "cl-dl-html", "cl-dl-json"):
+    for css in ("cl-dl-csv", "cl-dl-xlsx", "cl-dl-html", "cl-dl-json", "cl-dl-authorship"):
         with console.expect_download() as info:
             console.locator(f"a.{css}").click()
         path = tmp_path / info.value.suggested_filename
         info.value.save_as(path)
         files[css] = path
     assert files["cl-dl-xlsx"].name.endswith(f"-{room.code}.xlsx")
+    from widgets import export
+
     csv = pd.read_csv(files["cl-dl-csv"], encoding="utf-8-sig")
-    assert len(csv) == len(answers)
+    assert len(csv) == len(export.answers_csv(store, room)) > len(answers) // 2  # every answer, in words
     wb = openpyxl.load_workbook(files["cl-dl-xlsx"])
-    assert wb["Respuestas"].max_row - 1 == len(answers)
-    assert "Plotly.newPlot" in files["cl-dl-html"].read_text(encoding="utf-8")
+    ratings = answers[(answers["exercise"] == "feliz") & (answers["item"] != "idea")]
+    assert wb["Felicidad - respuestas"].max_row - 1 == len(ratings)
+    report = files["cl-dl-html"].read_text(encoding="utf-8")
+    assert report.count("data-for=") >= 10 and "<script src=" not in report  # every workshop's charts, offline
+    assert files["cl-dl-authorship"].name.endswith("-autoria-solo-facilitador.csv")
     # The results file imported into a new room reproduces the same chart data.
-    from widgets import export, feliz
+    from widgets import feliz
     from widgets.journeys import touchpoints
 
     target, _ = store.create_room("Importada", room.industry, "es")
@@ -194,10 +199,10 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     part.goto(voila_server.url("00_bienvenida.ipynb", f"room={room.code}&me={token}"))
     part.get_by_role("button", name="Enviar idea").click()
     expect(part.get_by_text("Escribe algo antes de enviar (no puede quedar vacío).")).to_be_visible()
-    part.get_by_placeholder("p. ej. avisar por mensaje cuando la mesa esté lista").fill("x" * 300)
+    part.get_by_placeholder("p. ej. avisar en cuanto algo esté listo, sin que el cliente tenga que preguntar").fill("x" * 300)
     part.get_by_role("button", name="Enviar idea").click()
     expect(part.get_by_text("Es demasiado largo: 300 caracteres de un máximo de 280.", exact=False)).to_be_visible()
-    part.get_by_placeholder("p. ej. avisar por mensaje cuando la mesa esté lista").fill(hostile)
+    part.get_by_placeholder("p. ej. avisar en cuanto algo esté listo, sin que el cliente tenga que preguntar").fill(hostile)
     part.get_by_role("button", name="Enviar idea").click()
     expect(part.get_by_text("¡Idea guardada!", exact=False)).to_be_visible()
 

@@ -63,13 +63,14 @@ def test_links_issues_a_new_console_key_and_revokes_the_old_one(s, capsys):
     fresh.dispose()
 
 
-def test_export_writes_four_files_that_open(s, capsys, tmp_path):
+def test_export_writes_the_room_s_files_that_open(s, capsys, tmp_path):
     room, _ = seed_demo(s, participants=5)
     out_dir = tmp_path / "exports"
     assert cli.main(["export", room.code, "--out", str(out_dir)]) == 0
     stdout = capsys.readouterr().out
     stem = f"demo-restaurante-la-esquina-{room.code}"
-    paths = {ext: out_dir / f"{stem}{ext}" for ext in (".csv", ".xlsx", ".html", ".clientelitis.json")}
+    paths = {ext: out_dir / f"{stem}{ext}" for ext in (".csv", ".xlsx", ".html", ".clientelitis.json",
+                                                        "-autoria-solo-facilitador.csv")}
     for path in paths.values():
         assert path.is_file() and path.stat().st_size > 0
         assert str(path) in stdout
@@ -77,9 +78,10 @@ def test_export_writes_four_files_that_open(s, capsys, tmp_path):
 
     answers = s.responses(room.id)
     assert len(answers) > 5
-    assert len(pd.read_csv(paths[".csv"], encoding="utf-8-sig")) == len(answers)
+    assert len(pd.read_csv(paths["-autoria-solo-facilitador.csv"], encoding="utf-8-sig")) == len(answers)
+    assert "Respuesta" in pd.read_csv(paths[".csv"], encoding="utf-8-sig").columns
     book = openpyxl.load_workbook(paths[".xlsx"])
-    assert len(book.sheetnames) == 4 and book.worksheets[1].max_row == len(answers) + 1
+    assert len(book.sheetnames) == 14 and "Felicidad - respuestas" in book.sheetnames
     html = paths[".html"].read_text(encoding="utf-8")
     assert html.startswith("<!doctype html>") and "Restaurante La Esquina" in html
     data = export.read_bundle(paths[".clientelitis.json"].read_bytes())
@@ -92,8 +94,9 @@ def test_export_defaults_to_the_current_folder(s, capsys, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     assert cli.main(["export", room.code]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    stem = f"and-c-a-ventas-{room.code}"
-    assert names == sorted(f"{stem}{ext}" for ext in (".clientelitis.json", ".csv", ".html", ".xlsx"))
+    stem = f"nandu-cia-ventas-{room.code}"  # accents kept as their letters (it was "and-c-a-ventas")
+    assert names == sorted(f"{stem}{ext}" for ext in (".clientelitis.json", ".csv", ".html", ".xlsx",
+                                                      "-autoria-solo-facilitador.csv"))
 
 
 def test_import_into_another_room_reproduces_the_summary(s, capsys, tmp_path):

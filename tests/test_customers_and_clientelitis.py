@@ -172,3 +172,21 @@ def test_full_pass_of_both_apps_with_facilitator(store):
     assert cpanel.wave_data[0][1]["skills_mean"] == 4
     for a in (app, console):
         a.watcher.stop()
+
+
+def test_one_wave_fits_its_panels_and_its_name():
+    """"Ola tras ola" with one wave: every bar and its number inside its panel (a negative change too), and a
+    long room name wrapped rather than cut."""
+    fig = waves_chart([("Banco Norte — ola 1 de un nombre largo", {"skills_mean": 3.8, "happiness_delta": -0.6,
+                                                                   "cows_gone": 4})], TR)
+    assert fig.layout.yaxis.range[1] > 3.8 and fig.layout.yaxis3.range[1] > 4
+    assert fig.layout.yaxis2.range[0] < -0.6 < 0 <= fig.layout.yaxis2.range[1]
+    assert fig.data[0].x[0].count("<br>") >= 2 and all(t.cliponaxis is False for t in fig.data)
+
+
+def test_the_room_radar_has_no_legend_entry_for_one_person():
+    summary = C.skills_summary(C.skills_table(rows(*[(p, "A", "clientelitis", "skills", {s: 3 for s in C.SKILLS})
+                                                     for p in (1, 2, 3)])))
+    room = skills_radar(summary, None, TR)
+    assert room.data[3].showlegend is False  # no "Yo" on the room's view
+    assert skills_radar(summary, {s: 4 for s in C.SKILLS}, TR).data[3].showlegend is True

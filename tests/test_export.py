@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from widgets import export, feliz
+from widgets import export, feliz, report
 from widgets.demo import seed_demo
 from widgets.export_view import ExportPanel
 from widgets.i18n import Translator
@@ -26,35 +26,76 @@ def filled(store):
     return room
 
 
-def test_csv_contains_every_answer_and_neutralises_formulas(store, filled):
+def test_csv_holds_every_answer_in_words_and_neutralises_formulas(store, filled):
     answers = store.responses(filled.id)
-    sheets = export.tables(store, filled)
-    df = pd.read_csv(io.BytesIO(export.to_csv(sheets["Respuestas"])), encoding="utf-8-sig")
-    assert len(df) == len(answers)
-    assert "'=HYPERLINK(\"http://x\")" in set(df["Nombre"]) and "'+Team" in set(df["Equipo"])
-    assert not df["Nombre"].astype(str).str.startswith(("=", "+", "-", "@")).any()
-    assert df["Al entrar"].sum() == sum(v.get("enter") or 0 for v in answers["value"] if isinstance(v, dict))
+    df = pd.read_csv(io.BytesIO(export.to_csv(export.answers_csv(store, filled))), encoding="utf-8-sig")
+    # every answer of the room, one row each (a person's votes are counted into each idea's total), and the
+    # teams' own work: each touchpoint of each team's journey (the industry's, for a team that kept it)
+    counted = answers[~answers["item"].isin(["votes"])]
+    journeys = export.Snapshot(store, filled).journeys
+    assert len(df) == len(counted) + sum(len(j) for j in journeys.values()) and len(journeys) == 5
+    assert list(df.columns) == ["Parte", "Equipo", "Respuesta"]  # anonymous room: no name column
+    # a team of one is not shown beside a person's answer (it is beside its own journey, the team's work)
+    assert not ((df["Parte"] != "Varita - viajes") & (df["Equipo"] == "'+Team")).any()
+    assert ((df["Parte"] == "Varita - viajes") & (df["Equipo"] == "'+Team")).any()
+    assert not df.astype(str).apply(lambda c: c.str.startswith(("=", "+", "-", "@"))).any().any()
+    keys = r"\b\d+:[0-9a-f]{8}\b|\b(?:idea|today|cow|customer|candidate|cow_score):[0-9a-z]"  # e.g. "41:c5d82537"
+    assert not df["Respuesta"].str.contains(keys, regex=True).any()  # labels, not internal keys
+    first = touchpoints(filled.industry, "es")[0].name
+    assert df["Respuesta"].str.contains(f"Momento: {first} · Al entrar: 1 · Al salir: 5").any()
 
 
-def test_xlsx_opens_with_openpyxl_and_has_no_formulas(store, filled):
+def test_xlsx_has_every_workshop_in_words_and_no_formulas(store, filled):
     wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(export.tables(store, filled))))
-    assert wb.sheetnames == ["Participantes", "Respuestas", "Resumen", "Equipos"]
-    ws = wb["Respuestas"]
-    assert ws.max_row - 1 == len(store.responses(filled.id))
-    for row in ws.iter_rows():
-        for cell in row:
-            assert cell.data_type != "f", cell.value
+    assert wb.sheetnames == ["Sala", "Equipos", "Felicidad - respuestas", "Felicidad - resumen", "Felicidad - ideas",
+                             "Varita - viajes", "Varita - hoy", "Varita - ideas", "Vacas sagradas", "Clientes",
+                             "Habilidades", "Plan de refuerzo", "Contratación", "Olas"]
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", cell.value
+    feliz_rows = store.responses(filled.id, "feliz")
+    assert wb["Felicidad - respuestas"].max_row - 1 == len(feliz_rows[feliz_rows["item"] != "idea"])
+    assert [c.value for c in wb["Felicidad - respuestas"][1]] == ["Equipo", "Momento", "Al entrar", "Al salir", "Cambio"]
+    everyone = [c.value for row in wb.worksheets for r in row.iter_rows() for c in r]
+    assert not any(isinstance(v, str) and ("HYPERLINK" in v or v in ("Ana", "Bruno")) for v in everyone)  # no names
+    assert wb["Olas"].max_row - 1 == 3  # the demo's three waves
+
+
+def test_a_named_room_exports_its_people_and_the_facilitator_file_says_who_wrote_what(store, filled):
+    store.update_room_state(filled.id, anonymous=False)
+    room = store.room(filled.id)
+    wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(export.tables(store, room))))
     names = [c.value for c in wb["Participantes"]["A"]][1:]
     assert "'=HYPERLINK(\"http://x\")" in names
+    assert [c.value for c in wb["Felicidad - respuestas"][1]][:2] == ["Nombre", "Equipo"]
+    who = pd.read_csv(io.BytesIO(export.to_csv(export.authorship(store, filled))), encoding="utf-8-sig")
+    assert len(who) == len(store.responses(filled.id)) and "Ana" in set(who["Nombre"])
+    files = export.room_files(store, filled)
+    assert files["authorship"][0].endswith("-autoria-solo-facilitador.csv")
 
 
-def test_html_report_is_self_contained_and_escaped(store, filled):
-    page = export.html_report(store, filled)
-    assert page.startswith("<!doctype html>") and "Plotly.newPlot" in page
-    assert "<script src=" not in page  # plotly.js inlined: opens offline
+def test_file_names_keep_accents_as_letters():
+    assert export.file_name("Plan de acción", "Señal ÑANDÚ") == "plan-de-accion-senal-nandu"
+    assert export.file_name("<script>") == "script" and export.file_name("¿?") == "sala"
+
+
+def test_html_report_covers_every_workshop_in_one_small_offline_file(store, filled):
+    from widgets import report
+
+    page = report.html_report(store, filled)
+    assert page.startswith("<!doctype html>") and "<script src=" not in page
+    assert page.count("clientelitis-report.js.LEGAL.txt") == 1  # one copy of the chart library, inlined
+    assert len(page.encode()) < 2_000_000  # the whole room (was 4.8 MB for one chart)
+    for section in ("feliz", "varita", "vacas", "clientes", "clientelitis"):
+        assert f"<section id='{section}'>" in page
+    for heading in ("¿Sale más feliz de lo que entró?", "Plan de acción", "Ola tras ola", "Equipo Caja"):
+        assert heading in page, heading
     assert touchpoints(filled.industry, "es")[0].name in page
+    assert page.count("data-for=") >= 10  # the charts of every workshop
+    assert "HYPERLINK" not in page and "Bruno" not in page  # anonymous: nobody named
     hostile, _ = store.create_room("<script>alert(1)</script> $x$", "hotel", "en")
-    page = export.html_report(store, hostile)
+    page = report.html_report(store, hostile)
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page and "$x$" not in page
 
 
@@ -118,8 +159,8 @@ def test_team_journey_is_exported(store):
     person, _ = store.join(room, "Ana", "Azul")
     store.update_team_item(person, "varita", "journey", lambda v: [{"id": "a", "name": "=Llegada"}, {"id": "b", "name": "Salida"}])
     wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(export.tables(store, room))))
-    values = [c.value for c in wb["Equipos"]["D"]]
-    assert values[1] == "'=Llegada → Salida"  # formula neutralised
+    rows = [[c.value for c in r] for r in wb["Varita - viajes"].iter_rows()]
+    assert rows == [["Equipo", "Orden", "Momento"], ["Azul", 1, "'=Llegada"], ["Azul", 2, "Salida"]]  # neutralised
 
 
 def test_team_design_html_has_the_chosen_idea(store):
@@ -128,9 +169,9 @@ def test_team_design_html_has_the_chosen_idea(store):
     store.save_response(person, "varita", "idea:1", {"tp": "booking", "text": "<b>Mensaje</b>", "delight": 5,
                                                      "unique": 4, "effort": 1, "predicted": 5})
     store.save_response(person, "varita", "votes", {f"{person.id}:1": 2})
-    page = export.team_design_html(store, room, "Azul")
+    page = report.team_design_html(store, room, "Azul")
     assert "&lt;b&gt;Mensaje&lt;/b&gt;" in page and "<b>Mensaje</b>" not in page
-    assert page.count('class="plotly-graph-div"') == 4 and "<script src=" not in page
+    assert page.count("data-for=") == 4 and "<script src=" not in page
 
 
 def test_action_plan_exports_neutralise_formulas_and_escape(store):
@@ -151,6 +192,6 @@ def test_action_plan_exports_neutralise_formulas_and_escape(store):
     csv = pd.read_csv(io.BytesIO(export.to_csv(sheet)), encoding="utf-8-sig")
     assert csv.iloc[0].tolist()[:2] == ["'=Firma<script>", "Exterminar"]
     assert csv["Responsable"][0] == "'@Gerencia" and csv["Primer paso"][0] == "'-quitarla"
-    page = export.cows_html(store, room)
+    page = report.cows_html(store, room)
     assert "=Firma&lt;script&gt;" in page and "<script>" not in page.split("</title>")[0]
     assert "Firma<script>" not in page

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from widgets import clientelitis, clientes, exercises, export, feliz, ratelimit, vacas, varita
+from widgets import clientelitis, clientes, exercises, export, feliz, ratelimit, report, vacas, varita
 from widgets import store as store_mod
 from widgets.chartwidget import Chart
 from widgets.export_view import ExportPanel
@@ -378,15 +378,16 @@ def test_exports_and_aggregates_of_a_room_never_include_another_rooms_rows(store
     for name, df in sheets.items():
         assert B not in df.to_csv(), name
     check("\n".join(df.to_csv() for df in sheets.values()), "tables")
-    check(export.to_csv(list(export.tables(store, room_a).values())[1]).decode("utf-8-sig"), "csv")
+    check(export.to_csv(export.answers_csv(store, room_a)).decode("utf-8-sig"), "csv")
+    check(export.to_csv(export.authorship(store, room_a)).decode("utf-8-sig"), "authorship")
     sheets = pd.read_excel(io.BytesIO(export.to_xlsx(export.tables(store, room_a))), sheet_name=None)
     check("\n".join(df.to_csv() for df in sheets.values()), "xlsx")
-    assert B not in export.html_report(store, room_a) and room_a.name in export.html_report(store, room_a)
+    assert B not in report.html_report(store, room_a) and room_a.name in report.html_report(store, room_a)
     check(json.dumps(export.bundle(store, room_a), ensure_ascii=False), "bundle")
-    check(export.team_design_html(store, room_a, f"Equipo{A}"), "team page")
+    check(report.team_design_html(store, room_a, f"Equipo{A}"), "team page")
     # asked for a team of another room: only the name asked for, none of that team's data
-    assert B not in export.team_design_html(store, room_a, f"Equipo{B}").replace(f"Equipo{B}", "")
-    check(export.cows_html(store, room_a), "cows")
+    assert B not in report.team_design_html(store, room_a, f"Equipo{B}").replace(f"Equipo{B}", "")
+    check(report.cows_html(store, room_a), "cows")
     for frame in (store.responses(room_a.id), store.participants(room_a.id), store.team_items(room_a.id)):
         check(frame.astype(str).to_csv(), "store")
     # what the console of room A shows, every exercise's results revealed, and its prepared files

@@ -218,3 +218,10 @@ def test_two_teammates_design_vote_and_facilitator_sees_it(store):
     assert list(panel.gain.data[3].x)[0] == 5
     for app in (A, B, console):
         app.watcher.stop()
+
+
+def test_the_ideas_chart_names_each_idea():
+    ideas = [varita.Idea("1:a", 1, "Ana", "Azul", "a", "Avisar por mensaje cuando la mesa esté lista", 5, 4, 1, 5)]
+    fig = ideas_matrix(ideas, {"1:a": 2}, TR, quick_win=varita.quick_win)
+    assert "markers+text" in fig.data[0].mode and fig.data[0].text[0].startswith("Avisar por mensaje")
+    assert "Avisar por mensaje cuando la mesa esté lista" in fig.data[0].customdata[0]  # the whole idea on hover

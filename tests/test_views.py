@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from widgets.exercises import EXERCISES
@@ -256,3 +258,39 @@ def test_copy_figure_removes_what_is_gone():
     assert widget.layout.shapes == () and list(widget.data[0].x) == [2] and not widget.figure["layout"].get("shapes")
     copy_figure(widget, go.Figure([go.Bar(x=[2], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
     assert len(widget.layout.shapes) == 1 and widget.figure["layout"]["shapes"][0]["x1"] == 1
+
+
+def test_console_gives_a_participant_who_lost_their_link_a_new_one(store, room):
+    from urllib.parse import parse_qs, urlparse
+
+    room, key = room
+    person, old = store.join(room, "Ana", "A")
+    app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key))
+    app.new_personal_link()
+    assert t("en", "console.person_choose") in app.person_link.value  # nobody picked yet
+    assert dict(app.person.options)["Ana · A"] == person.id
+    app.person.value = person.id
+    app.new_personal_link()
+    link = re.search(r"class='cl-secret cl-person-link'>([^<]+)<", app.person_link.value).group(1).replace("&amp;", "&")
+    token = parse_qs(urlparse(link).query)["me"][0]
+    assert store.participant_by_token(room, token).id == person.id  # the new link brings Ana back
+    assert store.participant_by_token(room, old) is None  # the lost one no longer does
+    assert "<svg" in app.person_link.value  # with its QR code, to scan from the facilitator's screen
+    app.set_projector(True)
+    assert app.person_box.layout.display == "none"  # never on the projector
+    stop(app)
+
+
+def test_a_second_room_with_an_open_room_s_name_asks_first(store):
+    app = WelcomeApp(store, page())
+    form = app.creator
+    form.name.value = "Banco Norte"
+    form.submit()
+    first = form.room
+    form.name.value = "banco  NORTE"  # the same name, spelt otherwise
+    form.submit()
+    assert form.room is first and form.notice.kind == "error" and first.code in form.notice.message
+    assert form.button.description == t("es", "create.button_again")
+    form.submit()  # the second click creates it
+    assert form.room is not first and len(store.list_rooms()) == 2
+    assert store.room(form.room.id).state["anonymous"] is True  # anonymous unless the facilitator unticks it

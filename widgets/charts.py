@@ -236,12 +236,15 @@ def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, tit
         return dict(
             type="scatter",
             x=[i.effort + j for i, j in zip(items, jitter)], y=[i.delight - j for i, j in zip(items, jitter)],
-            mode="markers", name=name,
+            mode="markers+text", name=name,
             marker=dict(size=[18 + 8 * totals.get(i.key, 0) for i in items], color=color, symbol=symbol,
                         line=dict(color="white", width=1), opacity=0.85),
-            text=[tr("varita.chart.idea_hover", text=plot_text(i.text), votes=totals.get(i.key, 0),
-                     delight=i.delight, effort=i.effort) for i in items],
-            hovertemplate="%{text}<extra></extra>",
+            # each idea says which it is (shortened: the whole text is in the hover and the tables)
+            text=[plot_text(_short(i.text, 22)) for i in items], textposition="top center",
+            textfont=dict(size=14, color=BLACK), cliponaxis=False,
+            customdata=[tr("varita.chart.idea_hover", text=plot_text(i.text), votes=totals.get(i.key, 0),
+                           delight=i.delight, effort=i.effort) for i in items],
+            hovertemplate="%{customdata}<extra></extra>",
         )
 
     quick = [i for i in idea_list if quick_win and quick_win(i)]
@@ -465,18 +468,26 @@ def plan_timeline(plan: list, today, tr: Translator, *, title: str = "", gaps: l
 
 def waves_chart(waves: list[tuple[str, dict]], tr: Translator, *, title: str = "") -> go.Figure:
     """Before/after between waves of one organisation: mean service skill, happiness change, cows gone."""
-    labels = [plot_text(label) for label, _ in waves]
+    labels = ["<br>".join(plot_lines(label, 14)) for label, _ in waves]  # wrapped: never cut at the panel's edge
     metrics = (("skills_mean", BLUE), ("happiness_delta", GREEN), ("cows_gone", VERMILLION))
     grid = _three_panels(tuple(tr(f"clientelitis.chart.{m}") for m, _ in metrics))
     data = []
+    ranges = {}
     for i, (metric, color) in enumerate(metrics, start=1):
-        values = [m.get(metric) for _, m in waves]
+        values = [None if v is None or pd.isna(v) else v for v in (m.get(metric) for _, m in waves)]
         axes = {"xaxis": "x", "yaxis": "y"} if i == 1 else {"xaxis": f"x{i}", "yaxis": f"y{i}"}
-        data.append(dict(type="bar", x=labels, y=[None if v is None or pd.isna(v) else v for v in values],
-                         marker=dict(color=color),
-                         text=["–" if v is None or pd.isna(v) else f"{v:.1f}" if isinstance(v, float) else str(v)
-                               for v in values], textposition="outside", showlegend=False, **axes))
-    layout = _layout(title, 460, **deepcopy(grid))
+        data.append(dict(type="bar", x=labels, y=values, marker=dict(color=color), cliponaxis=False,
+                         text=["–" if v is None else f"{v:.1f}" if isinstance(v, float) else str(v) for v in values],
+                         textposition="outside", showlegend=False, **axes))
+        # the axis holds every bar and the number above (or below) it, whatever the sign
+        known = [v for v in values if v is not None] or [0]
+        lo, hi = min(0, *known), max(0, *known)
+        pad = 0.3 * ((hi - lo) or 1)
+        ranges[f"yaxis{'' if i == 1 else i}"] = [lo - pad if lo < 0 else 0, hi + pad if hi > 0 else pad]
+    layout = _layout(title, 500, **deepcopy(grid))
+    for axis, span in ranges.items():
+        layout[axis] = {**layout.get(axis, {}), "range": span, "fixedrange": True}
+    layout["margin"] = {**layout.get("margin", {}), "b": 40 + 22 * max((lbl.count("<br>") + 1 for lbl in labels), default=1)}
     for note in layout["annotations"]:
         note["font"] = dict(size=18)
     return _figure(data, layout)

@@ -18,7 +18,6 @@ from pathlib import Path
 
 from . import export
 from .demo import seed_demo
-from .export_view import slug
 from .page import Page
 from .store import Room, Store, StoreError, normalize_code
 from .welcome import facilitator_link, join_link
@@ -92,14 +91,7 @@ def _cmd_links(store: Store, room: Room, args) -> int:
 
 def _cmd_export(store: Store, room: Room, args) -> int:
     out = Path(args.out)
-    stem = f"{slug(room.name)}-{room.code}"
-    sheets = export.tables(store, room)
-    files = {
-        out / f"{stem}.csv": export.to_csv(list(sheets.values())[1]),
-        out / f"{stem}.xlsx": export.to_xlsx(sheets),
-        out / f"{stem}.html": export.html_report(store, room).encode("utf-8"),
-        out / f"{stem}.clientelitis.json": export.bundle_bytes(store, room),
-    }
+    files = {out / name: data for name, data in export.room_files(store, room).values()}
     try:
         out.mkdir(parents=True, exist_ok=True)
         for path, data in files.items():

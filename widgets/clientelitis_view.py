@@ -19,6 +19,7 @@ from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
+from .rows import Action, Rows, row
 from .ui import Notice, card, html, icon
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -95,7 +96,8 @@ class ClientelitisParticipant(W.VBox):
         self.add_event = W.Button(description=tr("clientelitis.add_event"), icon="calendar-plus-o", button_style="primary")
         self.add_event.on_click(lambda _b: self.submit_event())
         self.plan_notice = Notice()
-        self.events = W.VBox()
+        self.events = Rows()
+        self.events.on("remove", lambda event_id: self.remove_event(event_id))
         self.warnings = html("")
         self.timeline = Chart(plan_timeline([], self.today, tr))
         self.box_plan = card(html(f"<h2>{esc(tr('clientelitis.step.plan'))}</h2><p>{esc(tr('clientelitis.plan_intro'))}</p>"),
@@ -221,22 +223,24 @@ class ClientelitisParticipant(W.VBox):
                                                  gaps=[kw for k, kw in warnings if k == "clientelitis.warn_gap"]))
         rows = []
         for e in plan:
-            remove = W.Button(icon="trash", tooltip=self.tr("clientelitis.remove_event"), layout=W.Layout(width="44px"))
-            remove.on_click(lambda _b, eid=e["id"]: self.remove_event(eid))
             who = self.tr("clientelitis.everyone") if C.EVERYONE in e["audience"] else ", ".join(e["audience"])
-            rows.append(W.HBox([html(f"<b>{esc(month_label(e['month'], self.tr.lang))}</b> · {esc(e['title'])} <span class='cl-tp-hint'>({esc(who)})</span>"),
-                                remove], layout=W.Layout(align_items="center")))
-        self.events.children = rows
+            remove = Action("remove", self.tr("clientelitis.remove_event"), "trash", "",
+                            self.tr("clientelitis.remove_event_for", event=e["title"]))
+            rows.append(row(e["id"], f"<b>{esc(month_label(e['month'], self.tr.lang))}</b> · {esc(e['title'])} "
+                                     f"<span class='cl-tp-hint'>({esc(who)})</span>",
+                            [remove] if self.enabled else [], cls="cl-plan-event"))
+        self.events.show(rows)
         cands = self._cands()
         self.scorecards.value = _cand_table(cands, self.tr)
         self.set_enabled(self.enabled)
 
     def set_enabled(self, enabled: bool) -> None:
+        changed = enabled != self.enabled
         self.enabled = enabled
+        if changed:  # a plan's event offers its button only while the room is open
+            self.refresh()
         widgets = [*self.skills.values(), self.month, self.event_title, self.everyone, self.audience, self.add_event,
                    self.candidate, *self.trait_scales.values(), *self.flags.values(), self.notes, self.add_candidate]
-        for row in self.events.children:
-            widgets += list(getattr(row, "children", ()))
         for w in widgets:
             if hasattr(w, "disabled"):
                 w.disabled = not enabled

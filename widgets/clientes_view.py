@@ -13,6 +13,7 @@ from .i18n import Translator
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
+from .rows import Action, Rows, row
 from .ui import Notice, card, html, icon
 from .wall import Wall
 
@@ -43,7 +44,8 @@ class ClientesParticipant(W.VBox):
                              style=st, layout=wide)
         self.add = W.Button(description=tr("clientes.add"), icon="plus", button_style="primary")
         self.add.on_click(lambda _b: self.submit())
-        self.mine = W.VBox()
+        self.mine = Rows()
+        self.mine.on("remove", lambda item: self.remove(item))
         self.chain = Chart(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), participant.name, tr))
         self.children = [
             html(f"<h2>{icon('handshake')} {esc(tr('clientes.title'))}</h2><p>{esc(tr('clientes.intro'))}</p>"),
@@ -79,26 +81,22 @@ class ClientesParticipant(W.VBox):
         self.rels = rels
         rows = []
         for r in rels.itertuples(index=False):
-            remove = W.Button(icon="trash", tooltip=self.tr("clientes.remove"), layout=W.Layout(width="44px"))
-            remove.on_click(lambda _b, item=r.item: self.remove(item))
-            text = html(f"{FACES.get(r.happiness, '')} <b>{esc(r.who)}</b> ({esc(self.tr('clientes.cat.' + r.category))}) · "
-                        f"{esc(r.receives)}<br><span class='cl-tp-hint'>{esc(self.tr('clientes.better_short'))}: {esc(r.better)}</span>")
-            text.layout.flex = "1 1 auto"
-            row = W.HBox([text, remove], layout=W.Layout(align_items="center"))
-            row.add_class("cl-customer")
-            rows.append(row)
-        self.mine.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('clientes.none'))}</p>")]
+            remove = Action("remove", self.tr("clientes.remove"), "trash", "", self.tr("clientes.remove_for", who=r.who))
+            rows.append(row(r.item, f"{FACES.get(r.happiness, '')} <b>{esc(r.who)}</b> "
+                                    f"({esc(self.tr('clientes.cat.' + r.category))}) · {esc(r.receives)}<br>"
+                                    f"<span class='cl-tp-hint'>{esc(self.tr('clientes.better_short'))}: {esc(r.better)}</span>",
+                            [remove] if self.enabled else [], cls="cl-customer"))
+        self.mine.show(rows or [row("none", f"<p class='cl-tp-hint'>{esc(self.tr('clientes.none'))}</p>")])
         copy_figure(self.chain, value_chain(rels, self.tr("clientes.me", name=self.participant.name), self.tr))
         self.set_enabled(self.enabled)
 
     def set_enabled(self, enabled: bool) -> None:
+        changed = enabled != self.enabled
         self.enabled = enabled
         for w in (self.who, self.category, self.receives, self.happiness, self.better, self.add):
             w.disabled = not enabled
-        for row in self.mine.children:
-            for w in getattr(row, "children", ()):
-                if isinstance(w, W.Button):
-                    w.disabled = not enabled
+        if changed:  # a row offers its button only while the room is open
+            self.refresh()
 
 
 class ClientesFacilitator(Revealable, W.VBox):

@@ -1,8 +1,11 @@
-"""Exports of a room at any time: CSV, XLSX, a one-file HTML report, and a results file to import elsewhere.
+"""Exports of a room at any time: every answer of every workshop as readable tables (XLSX, CSV), and a results
+file to import elsewhere. The HTML report is built in :mod:`widgets.report` from the same tables.
 
-Every text cell of CSV/XLSX goes through :func:`widgets.text.cell_safe` (formula injection neutralised).
-The results file (JSON) carries the room's participants and answers, so a team that ran a room on Binder
-can resume it later or merge it into a facilitator's room.
+Tables speak the room's language (column headers are words, items are the names people saw, never internal
+keys). In an anonymous room the shared files carry no participant's name, and a team appears beside an
+individual's answer only from ``phases.K_ANON`` members up; who wrote what goes in a separate file for the
+facilitator alone (:func:`authorship`). Every text cell of CSV/XLSX goes through :func:`widgets.text.cell_safe`
+(formula injection neutralised).
 """
 
 from __future__ import annotations
@@ -11,17 +14,21 @@ import datetime as dt
 import html
 import io
 import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
-import plotly.io as pio
 
-from . import feliz
-from .charts import happiness_dumbbell
+from . import clientelitis as C
+from . import clientes, feliz, vacas, varita
 from .i18n import Translator
 from .journeys import industry_name, touchpoints
+from .phases import K_ANON, anonymous
 from .store import NAME_MAX, Room, Store, StoreError
-from .text import cell_safe, esc, is_blank, text_key
+from .text import cell_safe, is_blank, text_key
 
 BUNDLE_FORMAT = "clientelitis-results"
 BUNDLE_VERSION = 1
@@ -31,61 +38,252 @@ def _when(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def tables(store: Store, room: Room) -> dict[str, pd.DataFrame]:
-    """The room as plain tables: participants, every answer (one row each), and the happiness summary."""
-    tr = Translator(room.lang)
-    people = store.participants(room.id)
-    people_out = pd.DataFrame(
-        {
-            tr("export.col.name"): people["name"],
-            tr("export.col.team"): people["team"],
-            tr("export.col.joined"): [_when(t) for t in people["joined_at"]],
-        }
-    )
-    journey = touchpoints(room.industry, room.lang)
-    labels = {tp.id: tp.name for tp in journey}
-    answers = store.responses(room.id)
+def file_name(*parts: str) -> str:
+    """A file name from words, accents kept as letters without them ("plan de acción" -> "plan-de-accion")."""
+    text = "-".join(p for p in parts if p)
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower()[:60] or "sala"
+
+
+@dataclass
+class Snapshot:
+    """One read of everything a room holds, for its tables and its report."""
+
+    store: Store
+    room: Room
+
+    def __post_init__(self):
+        self.tr = Translator(self.room.lang)
+        self.people = self.store.participants(self.room.id)
+        self.answers = self.store.responses(self.room.id)
+        self.items = self.store.team_items(self.room.id)
+        self.named = not anonymous(self.room.state)
+        sizes = self.people.groupby("team").size()
+        #: Teams shown beside one person's answer: every team in a named room, teams of K_ANON or more otherwise.
+        self.shown_teams = set(sizes.index) if self.named else set(sizes[sizes >= K_ANON].index)
+        self.journey = touchpoints(self.room.industry, self.room.lang)
+
+    def of(self, exercise: str) -> pd.DataFrame:
+        return self.answers[self.answers["exercise"] == exercise]
+
+    def team(self, team: str) -> str:
+        """A team beside one person's answer, or "–" when it would point at one person."""
+        return team if team in self.shown_teams else "–"
+
+    def who(self, rows: pd.DataFrame, columns: dict) -> dict:
+        """The person and team columns of ``rows``: the name only in a named room."""
+        tr = self.tr
+        out = {}
+        if self.named:
+            out[tr("export.col.name")] = list(rows["name"])
+        out[tr("export.col.team")] = [self.team(t) for t in rows["team"]]
+        return {**out, **columns}
+
+    @cached_property
+    def journeys(self) -> dict[str, list[dict]]:
+        saved = {t: v for t, i, v in zip(self.items["team"], self.items["item"], self.items["value"]) if i == varita.JOURNEY}
+        template = varita.journey_from_template(self.journey)
+        return {t: saved.get(t, template) for t in sorted(set(self.people["team"]), key=str.casefold)}
+
+    @cached_property
+    def herd_table(self) -> pd.DataFrame:
+        df = self.of(vacas.EXERCISE)
+        return vacas.board(vacas.cows(df), self.room.state.get("herd", {}), df)
+
+    @cached_property
+    def plans(self) -> dict[str, list]:
+        return {t: list(v) for t, i, v in zip(self.items["team"], self.items["item"], self.items["value"]) if i == C.PLAN}
+
+
+def _feliz(s: Snapshot) -> dict[str, pd.DataFrame]:
+    tr = s.tr
+    names = {tp.id: tp.name for tp in s.journey}
+    df = s.of(feliz.EXERCISE)
+    ratings = df[df["item"].isin(list(names))]
+    values = [v if isinstance(v, dict) else {} for v in ratings["value"]]
+    enter = [v.get("enter") for v in values]
+    leave = [v.get("leave") for v in values]
+    answers = pd.DataFrame(s.who(ratings, {
+        tr("export.col.item"): [names[i] for i in ratings["item"]],
+        tr("export.col.enter"): enter, tr("export.col.leave"): leave,
+        tr("export.col.delta"): [b - a if a is not None and b is not None else None for a, b in zip(enter, leave)],
+    }))
+    summary = feliz.summarize(df, s.journey)
+    summary_out = pd.DataFrame({
+        tr("export.col.item"): summary["label"], tr("export.col.n"): summary["n"],
+        tr("export.col.enter"): summary["enter_mean"].round(2), tr("export.col.leave"): summary["leave_mean"].round(2),
+        tr("export.col.delta"): summary["delta"].round(2),
+        tr("export.col.worse"): [tr("export.yes") if w else "" for w in summary["worse"]],
+    })
+    ideas = feliz.ideas(df)
+    ideas_out = pd.DataFrame(s.who(ideas, {tr("export.col.idea"): list(ideas["text"]),
+                                           tr("export.col.hidden"): [tr("export.yes") if h else "" for h in ideas["hidden"]]}))
+    return {tr("export.sheet.feliz"): answers, tr("export.sheet.feliz_summary"): summary_out,
+            tr("export.sheet.feliz_ideas"): ideas_out}
+
+
+def _varita(s: Snapshot) -> dict[str, pd.DataFrame]:
+    tr = s.tr
+    journeys = [(team, i + 1, tp.get("name", "")) for team, journey in s.journeys.items() for i, tp in enumerate(journey)]
+    journeys_out = pd.DataFrame(journeys, columns=[tr("export.col.team"), tr("export.col.order"), tr("export.col.item")])
+    df = s.of(varita.EXERCISE)
+    tp_name = {(team, tp["id"]): tp.get("name", "") for team, journey in s.journeys.items() for tp in journey}
+    today = df[df["item"].str.startswith(varita.TODAY_PREFIX)] if not df.empty else df
+    values = [v if isinstance(v, dict) else {} for v in today["value"]]
+    today_out = pd.DataFrame(s.who(today, {
+        tr("export.col.item"): [tp_name.get((t, i[len(varita.TODAY_PREFIX):]), i[len(varita.TODAY_PREFIX):])
+                                for t, i in zip(today["team"], today["item"])],
+        tr("export.col.enter"): [v.get("enter") for v in values], tr("export.col.leave"): [v.get("leave") for v in values],
+        tr("export.col.frictions"): ["; ".join(v.get("frictions", [])) for v in values],
+    }))
+    totals = varita.vote_totals(df)
+    idea_list = varita.ideas(df)
+    ideas_frame = pd.DataFrame({"name": [i.name for i in idea_list], "team": [i.team for i in idea_list]})
+    ideas_out = pd.DataFrame(s.who(ideas_frame, {
+        tr("export.col.item"): [tp_name.get((i.team, i.tp), i.tp) for i in idea_list],
+        tr("export.col.idea"): [i.text for i in idea_list],
+        tr("export.col.delight"): [i.delight for i in idea_list], tr("export.col.unique"): [i.unique for i in idea_list],
+        tr("export.col.effort"): [i.effort for i in idea_list], tr("export.col.predicted"): [i.predicted for i in idea_list],
+        tr("export.col.votes"): [totals.get(i.key, 0) for i in idea_list],
+        tr("export.col.hidden"): [tr("export.yes") if i.hidden else "" for i in idea_list],
+    }))
+    # the wand's ideas are the team's work (the team designs and votes on them): named by team whatever its size
+    ideas_out[tr("export.col.team")] = [i.team for i in idea_list]
+    return {tr("export.sheet.journeys"): journeys_out, tr("export.sheet.today"): today_out,
+            tr("export.sheet.wand"): ideas_out}
+
+
+def _vacas(s: Snapshot) -> dict[str, pd.DataFrame]:
+    tr = s.tr
+    table = s.herd_table
+    verdicts = s.room.state.get("verdicts", {})
+
+    def verdict(key: str, field: str) -> str:
+        v = verdicts.get(key) or {}
+        return tr(f"vacas.decision.{v['decision']}") if field == "decision" and v.get("decision") else v.get(field, "")
+
+    cows = {c.key: c for c in vacas.cows(s.of(vacas.EXERCISE))}
+    out = pd.DataFrame({
+        tr("vacas.col.cow"): table["name"], tr("export.col.rule"): table["rule"],
+        tr("vacas.kind_label"): [tr(f"vacas.kind.{k}") if k else "" for k in table["kind"]],
+        tr("export.col.who_hurt"): [tr(f"vacas.who.{w}") for w in table["who"]],
+        tr("export.col.how_hurt"): [", ".join(tr(f"vacas.how.{h}") for h in cows[k].value.get("how", [])) if k in cows else ""
+                                    for k in table["key"]],
+        tr("export.col.frequency"): [tr(f"vacas.freq.{cows[k].value.get('freq')}") if k in cows and cows[k].value.get("freq")
+                                     else "" for k in table["key"]],
+        tr("vacas.col.hunters"): table["hunters"], tr("vacas.col.votes"): table["votes"],
+        tr("export.col.harm"): table["harm"].round(2), tr("export.col.value"): table["value"].round(2),
+        tr("vacas.col.decision"): [verdict(k, "decision") for k in table["key"]],
+        tr("vacas.col.owner"): [verdict(k, "owner") for k in table["key"]],
+        tr("vacas.col.step"): [verdict(k, "step") for k in table["key"]],
+        tr("vacas.col.due"): [verdict(k, "due") for k in table["key"]],
+        tr("vacas.reason"): [verdict(k, "reason") for k in table["key"]],
+    })
+    return {tr("export.sheet.cows"): out}
+
+
+def _clientes(s: Snapshot) -> dict[str, pd.DataFrame]:
+    tr = s.tr
+    rels = clientes.relationships(s.of(clientes.EXERCISE))
+    out = pd.DataFrame(s.who(rels, {
+        tr("clientes.who"): list(rels["who"]),
+        tr("export.col.category"): [tr(f"clientes.cat.{c}") for c in rels["category"]],
+        tr("clientes.receives"): list(rels["receives"]), tr("export.col.happiness"): list(rels["happiness"]),
+        tr("clientes.better"): list(rels["better"]),
+        tr("export.col.hidden"): [tr("export.yes") if h else "" for h in rels["hidden"]],
+    }))
+    return {tr("export.sheet.clientes"): out}
+
+
+def _clientelitis(s: Snapshot) -> dict[str, pd.DataFrame]:
+    tr = s.tr
+    df = s.of(C.EXERCISE)
+    skills = C.skills_table(df)
+    skills_out = pd.DataFrame(s.who(skills, {tr(f"clientelitis.skill.{k}"): list(skills[k]) for k in C.SKILLS}))
+    plans = [(team, e["month"], e["title"], tr("clientelitis.everyone") if C.EVERYONE in e["audience"] else ", ".join(e["audience"]))
+             for team, plan in sorted(s.plans.items()) for e in plan]
+    plans_out = pd.DataFrame(plans, columns=[tr("export.col.team"), tr("clientelitis.month"), tr("clientelitis.event"),
+                                             tr("export.col.audience")])
+    cands = C.candidates(df)
+    columns = {}
+    if s.named:
+        columns[tr("clientelitis.interviewer")] = list(cands["interviewer"])
+    columns.update({
+        tr("clientelitis.candidate"): list(cands["candidate"]),
+        **{tr(f"clientelitis.trait.{t}"): list(cands[t]) for t in C.TRAITS},
+        tr("clientelitis.score"): list(cands["score"].round(2)),
+        tr("clientelitis.flags"): [", ".join(tr(f"clientelitis.flag.{f}") for f in flags) for flags in cands["flags"]],
+        tr("clientelitis.verdict"): [tr(f"clientelitis.verdict.{v}") for v in cands["verdict"]],
+    })
+    return {tr("export.sheet.skills"): skills_out, tr("export.sheet.plan"): plans_out,
+            tr("export.sheet.hiring"): pd.DataFrame(columns)}
+
+
+def _waves(s: Snapshot) -> dict[str, pd.DataFrame]:
+    from .clientelitis_view import wave_chain, wave_of
+
+    tr = s.tr
+    chain = wave_chain(s.store, s.room)
+    rows = [(r.name, *(wave_of(s.store, r)[k] for k in ("people", "skills_mean", "happiness_delta", "cows_gone")))
+            for r in chain]
+    return {tr("export.sheet.waves"): pd.DataFrame(rows, columns=[
+        tr("export.col.wave"), tr("export.col.people"), tr("clientelitis.chart.skills_mean"),
+        tr("clientelitis.chart.happiness_delta"), tr("clientelitis.chart.cows_gone")]).round(2)}
+
+
+def tables(store: Store, room: Room, snapshot: Snapshot | None = None) -> dict[str, pd.DataFrame]:
+    """The room as readable tables, one sheet per part of every workshop, in the room's language."""
+    s = snapshot or Snapshot(store, room)
+    tr = s.tr
+    about = pd.DataFrame({tr("export.col.field"): [tr("create.name"), tr("create.industry"), tr("export.col.created"),
+                                                   tr("export.col.people"), tr("export.col.anonymous")],
+                          tr("export.col.value"): [room.name, industry_name(room.industry, room.lang),
+                                                   _when(room.created_at)[:10], len(s.people),
+                                                   tr("export.no") if s.named else tr("export.yes")]})
+    sheets = {tr("export.sheet.room"): about}
+    if s.named:
+        sheets[tr("export.sheet.participants")] = pd.DataFrame({
+            tr("export.col.name"): s.people["name"], tr("export.col.team"): s.people["team"],
+            tr("export.col.joined"): [_when(t) for t in s.people["joined_at"]]})
+    else:  # how many per team, nobody's name
+        sizes = s.people.groupby("team").size()
+        sheets[tr("export.sheet.teams")] = pd.DataFrame({tr("export.col.team"): list(sizes.index),
+                                                          tr("export.col.people"): list(sizes.values)})
+    for part in (_feliz, _varita, _vacas, _clientes, _clientelitis, _waves):
+        sheets.update(part(s))
+    return sheets
+
+
+def answers_csv(store: Store, room: Room, snapshot: Snapshot | None = None) -> pd.DataFrame:
+    """Every answer of every workshop in one table, a row each (the CSV download): workshop, part, team (and
+    name in a named room), what it is about, and the answer in words."""
+    s = snapshot or Snapshot(store, room)
+    tr = s.tr
     rows = []
-    for rec in answers.itertuples(index=False):
-        value = rec.value if isinstance(rec.value, dict) else {"value": rec.value}
-        row = {
-            tr("export.col.name"): rec.name,
-            tr("export.col.team"): rec.team,
-            tr("export.col.exercise"): tr(f"{rec.exercise}.title") if rec.exercise == feliz.EXERCISE else rec.exercise,
-            tr("export.col.item"): tr("feliz.idea_title") if rec.item == feliz.IDEA_ITEM else labels.get(rec.item, rec.item),
-        }
-        for k, v in value.items():
-            row[tr(f"export.col.{k}") if k in ("enter", "leave", "text") else k] = v
-        row[tr("export.col.hidden")] = tr("export.yes") if rec.hidden else ""
-        row[tr("export.col.updated")] = _when(rec.updated_at)
-        rows.append(row)
-    answers_out = pd.DataFrame(rows)
-    summary = feliz.summarize(store.responses(room.id, feliz.EXERCISE), journey)
-    summary_out = pd.DataFrame(
-        {
-            tr("export.col.item"): summary["label"],
-            tr("export.col.n"): summary["n"],
-            tr("export.col.enter"): summary["enter_mean"].round(2),
-            tr("export.col.leave"): summary["leave_mean"].round(2),
-            tr("export.col.delta"): summary["delta"].round(2),
-        }
-    )
-    team_rows = []
-    for r in store.team_items(room.id).itertuples(index=False):
-        value = r.value
-        if r.item == "journey" and isinstance(value, list):
-            value = " → ".join(str(tp.get("name", "")) for tp in value if isinstance(tp, dict))
-        elif not isinstance(value, str):
-            value = json.dumps(value, ensure_ascii=False)
-        team_rows.append({tr("export.col.team"): r.team, tr("export.col.exercise"): r.exercise,
-                          tr("export.col.item"): r.item, tr("export.col.text"): value,
-                          tr("export.col.updated"): _when(r.updated_at)})
-    return {
-        tr("export.sheet.participants"): people_out,
-        tr("export.sheet.answers"): answers_out,
-        tr("export.sheet.summary"): summary_out,
-        tr("export.sheet.teams"): pd.DataFrame(team_rows),
-    }
+    for sheet, df in tables(store, room, s).items():
+        if sheet in (tr("export.sheet.room"), tr("export.sheet.participants"), tr("export.sheet.teams"),
+                     tr("export.sheet.feliz_summary"), tr("export.sheet.waves")):
+            continue  # facts about the room, not answers
+        for record in df.to_dict("records"):
+            person = {k: record.pop(k) for k in (tr("export.col.name"), tr("export.col.team")) if k in record}
+            answer = " · ".join(f"{k}: {v}" for k, v in record.items() if v not in (None, "") and not pd.isna(v))
+            rows.append({tr("export.col.sheet"): sheet, **person, tr("export.col.answer"): answer})
+    columns = [tr("export.col.sheet")] + ([tr("export.col.name")] if s.named else []) + [tr("export.col.team"),
+                                                                                         tr("export.col.answer")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def authorship(store: Store, room: Room) -> pd.DataFrame:
+    """Who wrote what, for the facilitator alone (follow-up with a person): every answer with its author's name
+    and team. Never part of what is shared: the console offers it apart, marked as such."""
+    s = Snapshot(store, room)
+    tr = s.tr
+    df = s.answers
+    return pd.DataFrame({tr("export.col.name"): df["name"], tr("export.col.team"): df["team"],
+                         tr("export.col.exercise"): [tr(f"{e}.title") for e in df["exercise"]],
+                         tr("export.col.answer"): [json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v
+                                                   for v in df["value"]],
+                         tr("export.col.updated"): [_when(t) for t in df["updated_at"]]})
 
 
 def _safe(df: pd.DataFrame) -> pd.DataFrame:
@@ -112,38 +310,34 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buf.getvalue()
 
 
-def html_report(store: Store, room: Room) -> str:
-    """One self-contained HTML page (Plotly inlined: opens offline) for someone who never saw the workshop."""
-    tr = Translator(room.lang)
-    journey = touchpoints(room.industry, room.lang)
-    responses = store.responses(room.id, feliz.EXERCISE)
-    summary = feliz.summarize(responses, journey)
-    fig = happiness_dumbbell(summary, tr, title=tr("feliz.room_chart"), spread=True)
-    chart = pio.to_html(fig, include_plotlyjs=True, full_html=False, config={"displaylogo": False})
-    people = store.participants(room.id)
-    worse = summary[summary["worse"]]
-    total, count = feliz.net_change(summary)
-    worse_items = "".join(
-        f"<li><b>{esc(r.label)}</b>: {r.enter_mean:.1f} → {r.leave_mean:.1f}</li>" for r in worse.itertuples()
-    ) or f"<li>{esc(tr('report.none_worse'))}</li>"
-    table = tables(store, room)[tr("export.sheet.summary")].to_html(index=False, na_rep="–", escape=True)
-    return f"""<!doctype html>
-<html lang="{room.lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(tr('report.title', room=room.name))}</title>
-<style>body{{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}
-.worse{{background:#fdf0e8;border-left:6px solid #D55E00;padding:8px 14px}}</style></head><body>
-<h1>{esc(tr('report.title', room=room.name))}</h1>
-<p>{esc(tr('report.meta', industry=industry_name(room.industry, room.lang), people=tr('count.participants', n=len(people)),
-               date=_when(room.created_at)[:10]))}</p>
-<h2>{esc(tr('feliz.title'))}</h2>
-<p>{esc(tr('report.net', total=f"{total:+.1f}", count=count))}</p>
-<div class="worse"><b>{esc(tr('feliz.worse_title'))}</b><ul>{worse_items}</ul></div>
-{chart}
-{table}
-<p><small>{esc(tr('report.footer'))}</small></p>
-</body></html>"""
+def room_files(store: Store, room: Room) -> dict[str, tuple[str, bytes]]:
+    """Every download of a room: kind -> (file name, bytes). ``authorship`` is the facilitator's alone."""
+    from .report import html_report
+
+    s = Snapshot(store, room)
+    stem = f"{file_name(room.name)}-{room.code}"
+    return {
+        "csv": (f"{stem}.csv", to_csv(answers_csv(store, room, s))),
+        "xlsx": (f"{stem}.xlsx", to_xlsx(tables(store, room, s))),
+        "html": (f"{stem}.html", html_report(store, room).encode("utf-8")),
+        "json": (f"{stem}.clientelitis.json", bundle_bytes(store, room)),
+        "authorship": (f"{stem}-{file_name(s.tr('export.authorship_file'))}.csv",
+                       to_csv(authorship(store, room))),
+    }
+
+
+def action_plan_sheet(plan: pd.DataFrame, tr: Translator) -> pd.DataFrame:
+    """The sacred-cow action plan as a table for CSV/XLSX, with translated headers and decisions."""
+    return pd.DataFrame({
+        tr("vacas.col.cow"): plan["name"],
+        tr("vacas.col.decision"): [tr(f"vacas.decision.{d}") for d in plan["decision"]],
+        tr("vacas.col.votes"): plan["votes"],
+        tr("vacas.col.hunters"): plan["hunters"],
+        tr("vacas.col.owner"): plan["owner"],
+        tr("vacas.col.step"): plan["step"],
+        tr("vacas.col.due"): plan["due"],
+        tr("vacas.reason"): plan["reason"],
+    })
 
 
 def bundle(store: Store, room: Room) -> dict[str, Any]:
@@ -215,92 +409,3 @@ def import_bundle(store: Store, room: Room, data: dict[str, Any]) -> tuple[int, 
     return len(mapping), count
 
 
-def team_design_html(store: Store, room: Room, team: str) -> str:
-    """The team's designed experience on one self-contained page (charts work offline)."""
-    from . import varita
-    from .charts import emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
-    from .varita_view import team_journey
-
-    tr = Translator(room.lang)
-    responses = store.responses(room.id, varita.EXERCISE)
-    team_rows = responses[responses["team"] == team]
-    journey = team_journey(store, room, team)
-    table = varita.design(journey, team_rows)
-    totals = varita.vote_totals(team_rows)
-    figures = [
-        fans_gauge(varita.fans_share(table, "leave"), varita.fans_share(table, "designed"), tr),
-        emotion_curve(table, tr, title=tr("varita.chart.curve_title")),
-        gain_dumbbell(table, tr, title=tr("varita.chart.gain_title")),
-        ideas_matrix([i for i in varita.ideas(team_rows) if not i.hidden], totals, tr,
-                     title=tr("varita.chart.matrix_title"), quick_win=varita.quick_win),
-    ]
-    charts = "".join(
-        pio.to_html(f, include_plotlyjs=(k == 0), full_html=False, config={"displaylogo": False})
-        for k, f in enumerate(figures)
-    )
-    rows = "".join(
-        f"<tr><td>{esc(r.label)}</td><td>{esc(r.idea) if r.idea else '–'}</td><td>{r.votes}</td>"
-        f"<td>{'–' if pd.isna(r.leave) else f'{r.leave:.1f}'} → {'–' if pd.isna(r.designed) else f'{r.designed:.1f}'}</td></tr>"
-        for r in table.itertuples(index=False)
-    )
-    return f"""<!doctype html>
-<html lang="{room.lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(tr('varita.report_title', team=team))}</title>
-<style>body{{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}</style>
-</head><body>
-<h1>{esc(tr('varita.report_title', team=team))}</h1>
-<p>{esc(tr('varita.report_meta', room=room.name, industry=industry_name(room.industry, room.lang)))}</p>
-<table><tr><th>{esc(tr('export.col.item'))}</th><th>{esc(tr('varita.chosen'))}</th><th>{esc(tr('varita.votes'))}</th>
-<th>{esc(tr('varita.leave_change'))}</th></tr>{rows}</table>
-{charts}
-<p><small>{esc(tr('report.footer'))}</small></p>
-</body></html>"""
-
-
-def action_plan_sheet(plan: pd.DataFrame, tr: Translator) -> pd.DataFrame:
-    """The sacred-cow action plan as a table for CSV/XLSX, with translated headers and decisions."""
-    return pd.DataFrame({
-        tr("vacas.col.cow"): plan["name"],
-        tr("vacas.col.decision"): [tr(f"vacas.decision.{d}") for d in plan["decision"]],
-        tr("vacas.col.votes"): plan["votes"],
-        tr("vacas.col.hunters"): plan["hunters"],
-        tr("vacas.col.owner"): plan["owner"],
-        tr("vacas.col.step"): plan["step"],
-        tr("vacas.col.due"): plan["due"],
-        tr("vacas.reason"): plan["reason"],
-    })
-
-
-def cows_html(store: Store, room: Room) -> str:
-    """One page for management: the kill list with owners and dates, and the hunt's charts (offline)."""
-    from . import vacas
-    from .charts import cow_leaderboard, cow_matrix, who_donut
-
-    tr = Translator(room.lang)
-    df = store.responses(room.id, vacas.EXERCISE)
-    table = vacas.board(vacas.cows(df), room.state.get("herd", {}), df)
-    plan = vacas.action_plan(table, room.state.get("verdicts", {}))
-    figures = [cow_leaderboard(table, tr, title=tr("vacas.chart.leaderboard")),
-               cow_matrix(table, tr, title=tr("vacas.chart.matrix"), in_zone=vacas.exterminate_zone),
-               who_donut(table, tr)]
-    charts = "".join(pio.to_html(f, include_plotlyjs=(k == 0), full_html=False, config={"displaylogo": False})
-                     for k, f in enumerate(figures))
-    plan_html = action_plan_sheet(plan, tr).to_html(index=False, escape=True, na_rep="")
-    share = vacas.colleague_share(table)
-    return f"""<!doctype html>
-<html lang="{room.lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(tr('vacas.report_title', room=room.name))}</title>
-<style>body{{font-family:system-ui,Segoe UI,Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
-color:#1d1d1f;font-size:18px}} table{{border-collapse:collapse}} td,th{{border:1px solid #ccc;padding:4px 10px}}</style>
-</head><body>
-<h1>{esc(tr('vacas.report_title', room=room.name))}</h1>
-<p>{esc(tr('vacas.report_meta', cows=tr('count.cows', n=len(table)), n=len(plan)))}</p>
-<p>{esc(tr('vacas.colleague_share', pct=round(100 * share))) if share is not None else ''}</p>
-<h2>{esc(tr('vacas.plan_title'))}</h2>
-{plan_html}
-{charts}
-<p><small>{esc(tr('report.footer'))}</small></p>
-</body></html>"""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import os
-import re
 
 import ipywidgets as W
 
@@ -20,16 +19,20 @@ def on_binder() -> bool:
     return bool(os.environ.get("BINDER_LAUNCH_HOST") or os.environ.get("BINDER_REQUEST"))
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:40] or "sala"
-
-
 def download_link(data: bytes, filename: str, mime: str, label: str, css: str) -> str:
     b64 = base64.b64encode(data).decode("ascii")
     return (
         f"<a class='cl-download {css}' download='{esc(filename)}' href='data:{mime};base64,{b64}'>"
         f"{icon('download')} {esc(label)}</a>"
     )
+
+
+#: The console's downloads: kind (``export.room_files``), type, and label.
+KINDS = (("csv", "text/csv", "export.csv"),
+         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "export.xlsx"),
+         ("html", "text/html", "export.html"),
+         ("json", "application/json", "export.results"),
+         ("authorship", "text/csv", "export.authorship"))
 
 
 class ExportPanel(W.VBox):
@@ -53,25 +56,13 @@ class ExportPanel(W.VBox):
         ]
 
     def prepare(self) -> None:
+        """Every file of the room now; in an anonymous room, who wrote what comes apart, for the facilitator."""
         room = self.store.room(self.room.id)
-        name = slug(room.name) + "-" + room.code
-        sheets = export.tables(self.store, room)
-        answers = list(sheets.values())[1]
-        self.files = {
-            "csv": export.to_csv(answers),
-            "xlsx": export.to_xlsx(sheets),
-            "html": export.html_report(self.store, room).encode("utf-8"),
-            "json": export.bundle_bytes(self.store, room),
-        }
-        self.links.value = " ".join([
-            download_link(self.files["csv"], f"{name}.csv", "text/csv", self.tr("export.csv"), "cl-dl-csv"),
-            download_link(self.files["xlsx"], f"{name}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          self.tr("export.xlsx"), "cl-dl-xlsx"),
-            download_link(self.files["html"], f"{name}.html", "text/html", self.tr("export.html"), "cl-dl-html"),
-            download_link(self.files["json"], f"{name}.clientelitis.json", "application/json",
-                          self.tr("export.results"), "cl-dl-json"),
-        ])
+        files = export.room_files(self.store, room)
+        self.files = {kind: data for kind, (_name, data) in files.items()}
+        links = [download_link(files[kind][1], files[kind][0], mime, self.tr(label), f"cl-dl-{kind}")
+                 for kind, mime, label in KINDS]
+        self.links.value = (" ".join(links) + f"<p class='cl-tp-hint'>{esc(self.tr('export.authorship_hint'))}</p>")
 
     def import_upload(self) -> None:
         if not self.upload.value:

@@ -16,6 +16,16 @@ from .ui import Notice, card, html
 from .wall import Wall
 
 
+def saved_text(tr: Translator, touchpoint: str, value: dict) -> str:
+    """A touchpoint's confirmation, saying what was stored: "✓ Guardado: Reserva de mesa · al entrar: Contento ·
+    al salir: sin responder" (the same touchpoint saved twice reads differently when its answer changed)."""
+    def face(v):
+        return tr(f"feliz.scale.{v}") if v else tr("feliz.not_rated")
+
+    return "✓ " + tr("feliz.saved", touchpoint=touchpoint) + " · " + tr(
+        "feliz.saved_values", enter=face(value.get("enter")), leave=face(value.get("leave")))
+
+
 def _scale(tr: Translator, description: str) -> W.ToggleButtons:
     buttons = W.ToggleButtons(
         options=[(feliz.FACES[v], v) for v in feliz.SCALE],
@@ -115,7 +125,7 @@ class FelizParticipant(W.VBox):
             status.value = f"<span class='cl-error' role='alert'>{esc(self.tr(exc.key, **exc.kwargs))}</span>"
             return
         name = next(tp.name for tp in self.journey if tp.id == tp_id)
-        status.value = esc("✓ " + self.tr("feliz.saved", touchpoint=name))
+        status.value = esc(saved_text(self.tr, name, value))
         self._redraw()
 
     def send_idea(self) -> None:

@@ -45,11 +45,14 @@ class PageKernelSpecManager(KernelSpecManager):
 #: loopback interface only and every message is signed with the page's key; a line per participant in the
 #: facilitator's terminal says nothing they can act on (multi-user hosts: docs/deployment.md, "Kernels").
 TCP_NOTICE = "Kernel is running over TCP without encryption"
+#: jupyter_client interrupts a kernel before it shuts it down; a page kernel is shut down (its page closed
+#: while it was being built) and never interrupted otherwise: the interrupted build is not an error.
+INTERRUPTED = "KeyboardInterrupt caught in kernel"
 
 
-class _WithoutTcpNotice(logging.Filter):
+class _WithoutNotices(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(TCP_NOTICE)
+        return not str(record.msg).startswith((TCP_NOTICE, INTERRUPTED))
 
 
 def page_kernel_class():
@@ -75,7 +78,7 @@ def main() -> None:
         from ipykernel.kernelapp import IPKernelApp
 
         app = IPKernelApp.instance(kernel_class=page_kernel_class())
-        app.log.addFilter(_WithoutTcpNotice())
+        app.log.addFilter(_WithoutNotices())
         app.initialize()
     except KeyboardInterrupt:  # the server stopped (Ctrl-C) while this kernel was still starting: nothing to say
         sys.exit(0)

@@ -224,7 +224,10 @@ class Rows(anywidget.AnyWidget):
     .cl-rows-text { flex: 1 1 auto; min-width: 12em; overflow-wrap: anywhere; }
     .cl-rows-choices { flex: 1 1 100%; display: flex; flex-flow: row wrap; gap: 6px 18px; }
     .cl-rows-choice { display: flex; flex-flow: row wrap; align-items: center; gap: 4px; }
-    .cl-rows-choice-label { font-weight: 600; margin-right: 4px; }
+    .cl-rows-choice-label { font-weight: 600; margin-right: 4px; flex-basis: 100%; }
+    .cl-rows-option { min-width: 44px; min-height: 44px; font-size: 1.1rem; border: 2px solid #6b6b6b;
+                      background: #fff; color: #1d1d1f; border-radius: 8px; cursor: pointer; }
+    .cl-rows-option[aria-checked="true"] { background: #005A9C; border-color: #005A9C; color: #fff; font-weight: 700; }
     .cl-rows-pager { display: flex; align-items: center; gap: 12px; margin-top: 8px; }
     .cl-rows-pager[hidden] { display: none; }
     """

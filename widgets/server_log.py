@@ -4,12 +4,14 @@ A participant who closes or reloads a page while the server is still sending it 
 writes to a websocket that is gone. jupyter_server does not wait for those writes, so each failed one ends as a
 "Task exception was never retrieved" traceback (tornado's ``WebSocketClosedError``) printed by asyncio in the
 facilitator's terminal, though nothing was lost: the page is gone. :func:`quiet_closed_pages` drops exactly
-those reports and passes every other one on as before.
+those reports and passes every other one on as before; pyzmq's notice of messages from the kernel of a page
+that has just closed (``CLOSED_STREAM``) is left out likewise.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from tornado.iostream import StreamClosedError
 from tornado.websocket import WebSocketClosedError
@@ -23,8 +25,20 @@ def page_gone(context: dict) -> bool:
     return isinstance(context.get("exception"), PAGE_GONE)
 
 
+#: pyzmq's report of messages arriving from a kernel whose page has just closed (its streams are already shut).
+CLOSED_STREAM = "Got events for closed stream"
+
+
+class _WithoutClosedStreams(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(CLOSED_STREAM)
+
+
 def quiet_closed_pages(loop: asyncio.AbstractEventLoop | None = None) -> None:
     """Install, on the server's loop, a handler that skips :func:`page_gone` reports (once per loop)."""
+    general = logging.getLogger("tornado.general")
+    if not any(isinstance(f, _WithoutClosedStreams) for f in general.filters):
+        general.addFilter(_WithoutClosedStreams())
     loop = loop or asyncio.get_event_loop()
     previous = loop.get_exception_handler()
     if getattr(previous, "skips_closed_pages", False):

@@ -45,7 +45,11 @@ body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
 .cl-row { border-bottom: 1px solid #eee; padding: 8px 0; gap: 4px; }
 .cl-scale { width: auto !important; flex-wrap: wrap; margin-right: 18px; }
 .cl-scale .widget-toggle-button { font-size: 1.4rem; min-width: 46px; }
-.cl-scale .widget-toggle-button.mod-active { background: #0072B2; box-shadow: 0 0 0 3px #0072B2; }
+.cl-scale .widget-toggle-button.mod-active { background: #005A9C; color: #fff; box-shadow: 0 0 0 3px #005A9C; }
+/* Chosen or not must never look alike: chosen answers are dark blue with white text, bold, and a check mark. */
+.cl-app .widget-toggle-button.mod-active { background: #005A9C; color: #fff; font-weight: 700; }
+.cl-choice .widget-toggle-button.mod-active::before { content: "✓ "; }
+.cl-app .widget-toggle-button:not(.mod-active) { background: #fff; color: #1d1d1f; border: 2px solid #6b6b6b; }
 .cl-error { color: #A93800; font-weight: 600; }
 .cl-row-status { min-height: 1.4em; font-size: 1rem; }
 .cl-my-votes { font-weight: 600; }

@@ -473,16 +473,18 @@ class VacasFacilitator(Revealable, W.VBox):
 
     def prepare_downloads(self) -> None:
         from . import export
-        from .export_view import download_link, slug
+        from .export import file_name
+        from .export_view import download_link
+        from .report import cows_html
 
         plan = self.plan_table
         sheet = export.action_plan_sheet(plan, self.tr)
-        name = slug(self.room.name) + "-" + self.room.code + "-" + slug(self.tr("vacas.plan_title"))
+        name = file_name(self.room.name, self.room.code, self.tr("vacas.plan_title"))
         self.downloads.value = " ".join([
             download_link(export.to_csv(sheet), f"{name}.csv", "text/csv", "CSV", "cl-dl-plan-csv"),
             download_link(export.to_xlsx({self.tr("vacas.plan_title")[:31]: sheet}), f"{name}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX", "cl-dl-plan-xlsx"),
-            download_link(export.cows_html(self.store, self.room).encode("utf-8"), f"{name}.html", "text/html",
+            download_link(cows_html(self.store, self.room).encode("utf-8"), f"{name}.html", "text/html",
                           "HTML", "cl-dl-plan-html"),
         ])
 

@@ -101,7 +101,8 @@ class VaritaParticipant(W.VBox):
         self.add_idea = W.Button(description=tr("varita.idea_add"), icon="magic", button_style="primary")
         self.add_idea.on_click(lambda _b: self.submit_idea())
         self.wand_notice = Notice()
-        self.my_ideas = W.VBox()
+        self.my_ideas = Rows()
+        self.my_ideas.on("remove", lambda item: self._remove_idea(item))
         self.box_wand = card(html(f"<h2>{esc(tr('varita.step.wand'))}</h2><p>{esc(tr('varita.wand_intro'))}</p>"),
                              self.idea_tp, self.idea_text, self.delight, self.unique, self.effort, self.predicted,
                              self.add_idea, self.wand_notice, html(f"<h3>{esc(tr('varita.my_ideas'))}</h3>"), self.my_ideas)
@@ -281,12 +282,14 @@ class VaritaParticipant(W.VBox):
             if not str(r.item).startswith(varita.IDEA_PREFIX):
                 continue
             v = r.value
-            remove = W.Button(icon="trash", tooltip=self.tr("varita.idea_remove"), layout=W.Layout(width="44px"))
-            remove.on_click(lambda _b, item=r.item: self._remove_idea(item))
-            rows.append(W.HBox([html(f"<b>{esc(names.get(v.get('tp'), '?'))}</b>: {esc(v.get('text', ''))} "
-                                     f"<span class='cl-tp-hint'>({esc(self.tr('varita.idea_scores', delight=v.get('delight'), unique=v.get('unique'), effort=v.get('effort'), predicted=FACES.get(v.get('predicted'), '')))})</span>"),
-                                remove], layout=W.Layout(align_items="center")))
-        self.my_ideas.children = rows or [html(f"<p class='cl-tp-hint'>{esc(self.tr('varita.no_ideas'))}</p>")]
+            scores = self.tr("varita.idea_scores", delight=v.get("delight"), unique=v.get("unique"),
+                             effort=v.get("effort"), predicted=FACES.get(v.get("predicted"), ""))
+            remove = Action("remove", self.tr("varita.idea_remove"), "trash", "",
+                            self.tr("varita.idea_remove_for", idea=v.get("text", "")))
+            rows.append(row(r.item, f"<b>{esc(names.get(v.get('tp'), '?'))}</b>: {esc(v.get('text', ''))} "
+                                    f"<span class='cl-tp-hint'>({esc(scores)})</span>",
+                            [remove] if self.enabled else [], cls="cl-my-idea"))
+        self.my_ideas.show(rows or [row("none", f"<p class='cl-tp-hint'>{esc(self.tr('varita.no_ideas'))}</p>")])
 
     def _remove_idea(self, item: str) -> None:
         try:
@@ -362,11 +365,12 @@ class VaritaParticipant(W.VBox):
                                               title=self.tr("varita.chart.matrix_title"), quick_win=varita.quick_win))
 
     def prepare_download(self) -> None:
-        from .export import team_design_html
-        from .export_view import download_link, slug
+        from .export import file_name
+        from .export_view import download_link
+        from .report import team_design_html
 
         page = team_design_html(self.store, self.room, self.participant.team).encode("utf-8")
-        self.download.value = download_link(page, f"{slug(self.participant.team)}-{self.room.code}.html",
+        self.download.value = download_link(page, f"{file_name(self.participant.team, self.room.code)}.html",
                                             "text/html", self.tr("varita.download_ready"), "cl-dl-team")
 
     def set_enabled(self, enabled: bool) -> None:
@@ -374,7 +378,8 @@ class VaritaParticipant(W.VBox):
         self.enabled = enabled
         if changed:
             self._render_votes(self._team())
-        for box in (self.journey_rows, self.today_rows, self.my_ideas):
+            self._render_my_ideas(self._mine())
+        for box in (self.journey_rows, self.today_rows):
             for w in _descendants(box):
                 if hasattr(w, "disabled"):
                     w.disabled = not enabled

@@ -4,14 +4,7 @@
 // it with Plotly.react, which updates only what differs. Plotly here is a partial build with only the trace
 // types our charts use (widgets/validators.py: KEPT): about a fifth of plotly.js, so a page with charts
 // becomes usable seconds sooner than with the whole library.
-import Plotly from "plotly.js/lib/core";
-import bar from "plotly.js/lib/bar";
-import indicator from "plotly.js/lib/indicator";
-import pie from "plotly.js/lib/pie";
-import sankey from "plotly.js/lib/sankey";
-import scatterpolar from "plotly.js/lib/scatterpolar";
-
-Plotly.register([bar, pie, scatterpolar, sankey, indicator]);
+import Plotly from "./plotly-partial.js";
 
 // No "responsive": the ResizeObserver below already fits the chart whenever its box changes width.
 const CONFIG = { displaylogo: false, displayModeBar: false };

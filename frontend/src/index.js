@@ -101,6 +101,26 @@ function pageState(state) {
   document.body.dataset.clState = state;
 }
 
+// A confirmation or an error shows next to the control that caused it (a notice under a form's button, a row's
+// own status line): when it appears below the screen's edge, the page scrolls just enough to show it. Only for
+// what the person's own action caused (the control they used is in the same row or card), never for others'
+// changes arriving live, which must not move the page under their finger.
+const FEEDBACK = ".cl-notice, .cl-row-status";
+function keepFeedbackInView() {
+  const seen = new MutationObserver((records) => {
+    for (const record of records) {
+      const node = record.target.nodeType === Node.ELEMENT_NODE ? record.target : record.target.parentElement;
+      const feedback = node && node.closest(FEEDBACK);
+      if (!feedback || !feedback.textContent.trim()) continue;
+      const scope = feedback.closest(".cl-row, .cl-card, .cl-rows-row") || feedback.parentElement;
+      if (scope && scope.contains(document.activeElement)) {
+        feedback.scrollIntoView({ block: "nearest" });
+      }
+    }
+  });
+  seen.observe(document.body, { subtree: true, childList: true, characterData: true });
+}
+
 async function main() {
   performance.mark("cl-script");  // the script runs
   const { baseUrl = "/", kernelId } = config();
@@ -135,6 +155,7 @@ async function main() {
   const scripts = [...document.querySelectorAll(`script[type="${VIEW_MIME}"]`)];
   await Promise.all(scripts.map((script) => manager.show(script)));
   performance.mark("cl-shown");
+  keepFeedbackInView();
   pageState("ready");
   document.dispatchEvent(new Event("clientelitis:shown"));
 }
