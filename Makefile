@@ -62,10 +62,12 @@ start: install
 	@$(BIN)/jupyter trust workshops/*.ipynb >/dev/null
 	@echo ""
 	@echo "Clientelitis is starting on http://localhost:$(PORT)"
-	@echo "  Welcome (create a room / join):  http://localhost:$(PORT)/voila/render/00_bienvenida.ipynb"
+	@echo "  Welcome (join a room):           http://localhost:$(PORT)/voila/render/00_bienvenida.ipynb"
 	@echo "  Participants on this network:    $(PUBLIC_URL)/voila/render/00_bienvenida.ipynb"
 	@echo ""
 	@$(BIN)/clientelitis --base http://localhost:$(PORT) --public $(PUBLIC_URL) demo
+	@echo ""
+	@$(BIN)/clientelitis --base http://localhost:$(PORT) organiser
 	@echo ""
 	CLIENTELITIS_PUBLIC_URL=$${CLIENTELITIS_PUBLIC_URL:-$(PUBLIC_URL)} \
 	  $(BIN)/voila workshops --port=$(PORT) --no-browser --Voila.ip=0.0.0.0

@@ -98,6 +98,14 @@ class VoilaServer:
     def url(self, notebook: str, query: str = "") -> str:
         return f"{self.base}/voila/render/{notebook}" + (f"?{query}" if query else "")
 
+    def organiser_url(self) -> str:
+        """The welcome page as the organiser opens it (the link `make start` prints; a new key each call)."""
+        store = self.store()
+        try:
+            return self.url("00_bienvenida.ipynb", f"org={store.new_organiser_key()}")
+        finally:
+            store.dispose()
+
     def store(self):
         from widgets.store import Store
 

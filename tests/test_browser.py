@@ -37,7 +37,10 @@ PLOT_SHARE_AND_TICK_FONT = """() => {
 def test_room_created_joined_rated_and_seen_live(voila_server, context):
     # The facilitator creates a room in the welcome app.
     welcome = context.new_page()
-    welcome.goto(voila_server.url("00_bienvenida.ipynb"))
+    welcome.goto(voila_server.url("00_bienvenida.ipynb"))  # as participants land on it: no room can be made there
+    expect(welcome.get_by_text("Las salas se crean desde tu enlace de organizador", exact=False)).to_be_visible()
+    expect(welcome.get_by_role("button", name="Crear sala")).to_have_count(0)
+    welcome.goto(voila_server.organiser_url())
     welcome.get_by_placeholder("p. ej. Banco Norte, ola 1").fill("Restaurante Prueba")
     welcome.get_by_role("button", name="Crear sala").click()
     expect(welcome.get_by_text("Sala «Restaurante Prueba» creada.")).to_be_visible()
@@ -241,7 +244,7 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
 @pytest.mark.browser
 def test_my_rooms_survive_a_reload_in_the_same_browser(voila_server, context):
     welcome = context.new_page()
-    welcome.goto(voila_server.url("00_bienvenida.ipynb"))
+    welcome.goto(voila_server.organiser_url())
     welcome.get_by_placeholder("p. ej. Banco Norte, ola 1").fill("Sala del navegador")
     welcome.get_by_role("button", name="Crear sala").click()
     expect(welcome.locator(".cl-my-room", has_text="Sala del navegador")).to_be_visible()
@@ -256,7 +259,7 @@ def test_my_rooms_survive_a_reload_in_the_same_browser(voila_server, context):
     # another browser (no shared storage) does not see the room
     other = context.browser.new_context()
     page2 = other.new_page()
-    page2.goto(voila_server.url("00_bienvenida.ipynb"))
+    page2.goto(voila_server.organiser_url())
     expect(page2.get_by_text("Aún no has creado salas desde este navegador.")).to_be_visible()
     other.close()
 

@@ -532,7 +532,7 @@ def _build_room_names(store: Store, shown: Shown, tr: Translator) -> list[str]:
     for names with tags, a participant's page and the room's HTML report. (The report's chart, of an empty
     room, holds no participant text: drawn once, the same for every room.)"""
     html, remembered = [], []
-    welcome = Page({}, "/voila/render/00_bienvenida.ipynb", "localhost", "8866")
+    welcome = Page({"org": store.new_organiser_key()}, "/voila/render/00_bienvenida.ipynb", "localhost", "8866")
     form = CreateRoomForm(store, welcome, tr)
     neutral, _ = store.create_room("Sala", INDUSTRY, "es")
     baseline = without_bundles(report.html_report(store, neutral))
@@ -947,7 +947,7 @@ def ui(tmp_path_factory):
     with Capture() as cap:
         ns = SimpleNamespace(
             store=store, room=room, autora=autora, cow_key=f"{autora.id}:base", joined=[],
-            create=CreateRoomForm(store, page, tr),
+            create=CreateRoomForm(store, Page({"org": store.new_organiser_key()}, page.script_name, "localhost", "8866"), tr),
             feliz=FelizParticipant(store, room, autora, tr), wand=VaritaParticipant(store, room, autora, tr),
             cows=VacasParticipant(store, room, autora, tr), customers=ClientesParticipant(store, room, autora, tr),
             clinic=ClientelitisParticipant(store, room, autora, tr, today=TODAY),

@@ -280,7 +280,7 @@ def test_wave_linking_needs_the_earlier_rooms_own_key(store, two_rooms):
 
 def test_my_rooms_in_browser_storage_need_the_right_key(store, two_rooms):
     (room_a, key_a, _ana, tok_a), (_room_b, key_b, _eva, _tb) = two_rooms
-    app = WelcomeApp(store, page())
+    app = WelcomeApp(store, page(org=store.new_organiser_key()))
     app.participant.bridge.stored = json.dumps([{"code": room_a.code, "key": k} for k in (key_b, tok_a, "")])
     assert A not in texts(app.my_rooms)
     for k in (key_b, tok_a):

@@ -145,3 +145,26 @@ def test_the_server_log_skips_writes_to_pages_that_left_and_nothing_else():
     loop.call_exception_handler({"message": "no exception"})
     loop.close()
     assert seen == ["real", "no exception"]
+
+
+def test_a_page_that_leaves_while_its_socket_opens_ends_the_handshake_quietly():
+    """jupyter_server's kernel websocket handler, with a page gone mid-handshake (its connection dropped): the
+    handshake is aborted (tornado aborts on ValueError) instead of two tracebacks; a live one is unchanged."""
+    from types import SimpleNamespace
+
+    import pytest
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+
+    from widgets import server_log
+
+    server_log.pages_may_leave_while_connecting()
+    server_log.pages_may_leave_while_connecting()  # once
+    gone = SimpleNamespace(connection=None)
+    with pytest.raises(ValueError):
+        KernelWebsocketHandler.select_subprotocol(gone, ["v1.kernel.websocket.jupyter.org"])
+    KernelWebsocketHandler.on_close(gone)  # nothing to close, no AttributeError
+    live = SimpleNamespace(connection=SimpleNamespace(kernel_ws_protocol=None, disconnect=lambda: None))
+    assert KernelWebsocketHandler.select_subprotocol(live, ["v1.kernel.websocket.jupyter.org"]) == \
+        "v1.kernel.websocket.jupyter.org"
+    KernelWebsocketHandler.on_close(live)
+    assert live.connection is None

@@ -141,3 +141,18 @@ def test_watcher_ticks_keep_their_period_and_polls_their_cadence(store):
     assert fired == [0.0, 1.02, 2.01, 7.3, 8.31]
     assert w.pause_after(0.05) == 0.2  # a quick redraw: the next poll an interval after this one began
     assert w.pause_after(0.4) == 0.125  # a slow one: still half an interval for the page's messages
+
+
+def test_the_server_s_cap_holds_when_50_rooms_declare_100_people_each(store, monkeypatch):
+    """Creating rooms needs the organiser's key; even so, what rooms declare never decides the server's memory."""
+    from widgets.pool import POOL_CAP, plan_pool, pool_cap
+
+    for i in range(50):
+        store.create_room(f"Sala {i}", "bank", "es", expected_size=100)
+    demand = store.pool_demand(since=0)
+    assert len(demand) == 50 and sum(e for e, _ in demand) == 5000
+    monkeypatch.delenv("CLIENTELITIS_POOL_MAX", raising=False)
+    assert plan_pool(demand, 2, pool_cap(64 * 2**30)) == POOL_CAP == 40  # plenty of memory: the setting caps
+    assert plan_pool(demand, 2, pool_cap(2 * 2**30)) == 6  # little memory: half of it caps
+    monkeypatch.setenv("CLIENTELITIS_POOL_MAX", "12")
+    assert plan_pool(demand, 2, pool_cap(64 * 2**30)) == 12  # the server's own setting

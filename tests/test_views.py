@@ -31,7 +31,7 @@ def stop(app):
 
 
 def test_welcome_creates_room_and_shows_links(store):
-    app = WelcomeApp(store, page())
+    app = WelcomeApp(store, page(org=store.new_organiser_key()))
     form = app.creator
     form.name.value = "  "
     form.submit()
@@ -193,7 +193,7 @@ def test_participant_text_is_escaped_on_the_console(store, room):
 def test_my_rooms_remembers_archives_reopens_and_forgets(store):
     import json
 
-    app = WelcomeApp(store, page())
+    app = WelcomeApp(store, page(org=store.new_organiser_key()))
     bridge = app.participant.bridge
     bridge.stored = json.dumps([{"code": "AAAAAA", "key": "nope"}, "junk", {"code": 3}])  # odd storage
     rooms = app.my_rooms
@@ -219,7 +219,7 @@ def test_my_rooms_ignores_a_wrong_key(store):
     import json
 
     room, key = store.create_room("Ajena", "bank")
-    app = WelcomeApp(store, page())
+    app = WelcomeApp(store, page(org=store.new_organiser_key()))
     app.participant.bridge.stored = json.dumps([{"code": room.code, "key": "stolen-guess"}])
     assert all("cl-my-room" not in c._dom_classes for c in app.my_rooms.list.children)
     app.my_rooms.set_status(room.code, "stolen-guess", "archived")
@@ -282,7 +282,7 @@ def test_console_gives_a_participant_who_lost_their_link_a_new_one(store, room):
 
 
 def test_a_second_room_with_an_open_room_s_name_asks_first(store):
-    app = WelcomeApp(store, page())
+    app = WelcomeApp(store, page(org=store.new_organiser_key()))
     form = app.creator
     form.name.value = "Banco Norte"
     form.submit()
@@ -294,3 +294,32 @@ def test_a_second_room_with_an_open_room_s_name_asks_first(store):
     form.submit()  # the second click creates it
     assert form.room is not first and len(store.list_rooms()) == 2
     assert store.room(form.room.id).state["anonymous"] is True  # anonymous unless the facilitator unticks it
+
+
+def test_only_the_organiser_creates_rooms(store, monkeypatch):
+    """Participants land on the welcome page too: without the organiser's link it shows no create form, and the
+    store refuses a room made with a wrong or an old key; with the link, rooms are created, a few a minute."""
+    from widgets.store import ROOMS_PER_MINUTE, StoreError
+
+    app = WelcomeApp(store, page())
+    assert app.creator is None and app.my_rooms is None and t("es", "welcome.organiser_hint") in str(
+        [getattr(c, "value", "") for c in app.children])
+    old = store.new_organiser_key()
+    key = store.new_organiser_key()  # a new link: the previous one stops working
+    assert len(key) >= 22 and store.check_organiser_key(key) and not store.check_organiser_key(old)
+    assert key not in str(store.engine.connect().exec_driver_sql("select value from meta").all())  # hashed at rest
+    for wrong in (None, "", old, "x" * 22):
+        with pytest.raises(StoreError) as refused:
+            store.create_room_as_organiser(wrong, "Sala", "bank")
+        assert refused.value.key == "create.need_organiser"
+    assert WelcomeApp(store, page(org=old)).creator is None
+    app = WelcomeApp(store, page(org=key))
+    assert app.creator is not None
+    monkeypatch.delenv("CLIENTELITIS_ROOMS_PER_MINUTE")
+    for i in range(ROOMS_PER_MINUTE):
+        store.create_room_as_organiser(key, f"Sala {i}", "bank")
+    app.creator.name.value = "Una más"
+    app.creator.submit()  # the eleventh in a minute: refused, with how long to wait, and nothing typed lost
+    assert app.creator.room is None and app.creator.notice.kind == "error" and app.creator.name.value == "Una más"
+    assert "Espera" in app.creator.notice.message
+    assert len(store.list_rooms()) == ROOMS_PER_MINUTE

@@ -7,6 +7,7 @@
   import FILE --into CODE  merge a results file into a room
   close / archive / reopen CODE
   check                    can pages start here? (what `make start` checks before serving)
+  organiser                issue a new organiser link (opens "create a room"; the previous one stops working)
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from . import export
 from .demo import seed_demo
 from .page import Page
 from .store import Room, Store, StoreError, normalize_code
-from .welcome import facilitator_link, join_link
+from .welcome import facilitator_link, join_link, organiser_link
 
 #: Exit code for a refusal the operator can fix (unknown room, bad file, empty name...).
 EXIT_REFUSED = 2
@@ -150,6 +151,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--public", default="", help="address participants use (default: --base)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="can pages start here? (kernel, template); one line and exit 1 when not")
+    sub.add_parser("organiser", help="issue a new organiser link (opens 'create a room'; the previous one stops working)")
     demo = sub.add_parser("demo", help="(re)create the demo room with simulated participants")
     demo.add_argument("--participants", type=int, default=16)
     demo.add_argument("--lang", default="es", choices=["es", "en"])
@@ -193,6 +195,11 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "rooms":
             return _cmd_rooms(store, args)
+        if args.command == "organiser":
+            key = store.new_organiser_key()
+            print("Organiser link (create rooms; secret, like a password: the previous one no longer works):")
+            print(f"  {organiser_link(_page(args.base), key)}   <- secret, do not project")
+            return 0
         room = _find_room(store, args.into if args.command == "import" else args.code)
         if room is None:
             return EXIT_REFUSED

@@ -13,7 +13,7 @@ at once, one per core, so the wait is as short as the machine allows.
 
 Enabled by ``voila.json`` (``preheat_kernel`` + ``multi_kernel_manager_class``). Settings, all optional:
 ``CLIENTELITIS_POOL_MIN`` (ready pages kept for the welcome page when no room is expected, default 2),
-``CLIENTELITIS_POOL_MAX`` (hard cap, default: what half the free memory holds, at most 100),
+``CLIENTELITIS_POOL_MAX`` (hard cap, default ``POOL_CAP``; never more than half the free memory holds),
 ``CLIENTELITIS_POOL_OTHERS`` (ready pages for each other notebook, default 1).
 """
 
@@ -29,7 +29,7 @@ from typing import Iterable
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
 
-from .server_log import quiet_closed_pages
+from .server_log import pages_may_leave_while_connecting, quiet_closed_pages
 
 
 #: The page every participant opens first (the QR code points here).
@@ -42,6 +42,10 @@ IN_USE_SECONDS = 12 * 3600
 QUIET_SECONDS = 3.0
 #: Memory planned per waiting kernel (measured USS is lower; see docs/bench-results.md).
 KERNEL_MB = 150
+#: Ready pages the server keeps at most, whatever the rooms declare (``CLIENTELITIS_POOL_MAX`` changes it; never
+#: more than half the free memory holds): one room of 40 arrives without waiting, and 50 rooms declaring 100
+#: people each cannot make the server hold gigabytes of idle kernels.
+POOL_CAP = 40
 
 
 def may_warm(active: int, waiting_requests: int, since_handout: float, *, calm: int, burst: int,
@@ -77,6 +81,12 @@ def memory_cap(available_bytes: int, kernel_mb: int = KERNEL_MB, share: float = 
     return max(1, min(ceiling, int(available_bytes * share // (kernel_mb * 2**20))))
 
 
+def pool_cap(available_bytes: int) -> int:
+    """The most ready pages this server keeps: its own setting (``CLIENTELITIS_POOL_MAX``, default
+    ``POOL_CAP``), and never more than half the free memory holds."""
+    return min(_env_int("CLIENTELITIS_POOL_MAX", POOL_CAP), memory_cap(available_bytes))
+
+
 def plan_pool(demand: Iterable[tuple[int, int]], minimum: int, maximum: int) -> int:
     """Ready kernels to keep for the entry page.
 
@@ -99,6 +109,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         quiet_closed_pages()  # the server's log: no traceback for updates to a page that has just left
+        pages_may_leave_while_connecting()
         self.pool_min = _env_int("CLIENTELITIS_POOL_MIN", 2)
         self.pool_others = _env_int("CLIENTELITIS_POOL_OTHERS", 1)
         try:
@@ -107,7 +118,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
             available = psutil.virtual_memory().available
         except Exception:  # pragma: no cover - psutil ships with ipykernel
             available = 4 * 2**30
-        self.pool_max = _env_int("CLIENTELITIS_POOL_MAX", memory_cap(available))
+        self.pool_max = pool_cap(available)
         self.warm_at_once = max(1, (os.cpu_count() or 2) // 2)
         self.burst_at_once = max(2, os.cpu_count() or 2)
         self.quiet_seconds = QUIET_SECONDS
@@ -130,6 +141,13 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         self._planner = PeriodicCallback(self._plan_soon, 5000)
         self._planner.start()
         asyncio.get_event_loop().call_later(1, self._plan_soon)
+
+    async def cull_kernel_if_idle(self, kernel_id):
+        """The culler checks kernels from a list taken before it started; a page closed meanwhile has shut its
+        kernel down already (jupyter_server then logs a KeyError with its traceback): nothing to cull."""
+        if kernel_id not in self._kernels:
+            return None
+        return await super().cull_kernel_if_idle(kernel_id)
 
     # -- configuration ----------------------------------------------------------------------------------
     def _pools_config(self, entry_size: int) -> dict:

@@ -34,6 +34,32 @@ class _WithoutClosedStreams(logging.Filter):
         return not str(record.msg).startswith(CLOSED_STREAM)
 
 
+def pages_may_leave_while_connecting() -> None:
+    """A page closed while its kernel's websocket is being opened (a reload in a join storm) makes
+    jupyter_server's handler lose its connection mid-handshake, then fail with an ``AttributeError`` traceback
+    (and a second one from its error page). The handshake of a page that has left ends quietly instead: tornado
+    aborts a handshake whose subprotocol choice raises ``ValueError``, and closing an already closed handler
+    does nothing. Everything else is jupyter_server's own code, unchanged (checked by tests/test_lean_kernels.py)."""
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+
+    if getattr(KernelWebsocketHandler, "_clientelitis_quiet", False):
+        return
+    select, close = KernelWebsocketHandler.select_subprotocol, KernelWebsocketHandler.on_close
+
+    def select_subprotocol(self, subprotocols):
+        if getattr(self, "connection", None) is None:
+            raise ValueError("the page left while its kernel's websocket was being opened")
+        return select(self, subprotocols)
+
+    def on_close(self):
+        if getattr(self, "connection", None) is not None:
+            close(self)
+
+    KernelWebsocketHandler.select_subprotocol = select_subprotocol
+    KernelWebsocketHandler.on_close = on_close
+    KernelWebsocketHandler._clientelitis_quiet = True
+
+
 def quiet_closed_pages(loop: asyncio.AbstractEventLoop | None = None) -> None:
     """Install, on the server's loop, a handler that skips :func:`page_gone` reports (once per loop)."""
     general = logging.getLogger("tornado.general")

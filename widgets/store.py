@@ -38,6 +38,11 @@ SCHEMA_VERSION = 4
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_LENGTH = 6
 ROOM_NAME_MAX = 80
+#: The ``meta`` row holding the hash of the organiser's key.
+ORGANISER_KEY = "organiser_key_hash"
+#: Rooms the welcome page may create in a minute (the command line is not limited); ``$CLIENTELITIS_ROOMS_PER_MINUTE``
+#: changes it.
+ROOMS_PER_MINUTE = 10
 NAME_MAX = 40  # a participant's name, and a team's
 
 metadata = sa.MetaData()
@@ -532,6 +537,45 @@ class Store:
                 continue  # code collision: draw again
             return self.room(room_id), key
         raise StoreError("error.db_busy")
+
+    # -- the organiser ------------------------------------------------------------------------------
+    def new_organiser_key(self) -> str:
+        """Issue the organiser's key (the link that opens "create a room"): 128 random bits, kept only hashed;
+        the previous key stops working."""
+        key = new_secret()
+
+        def tx(conn):
+            found = conn.execute(sa.select(meta.c.key).where(meta.c.key == ORGANISER_KEY)).scalar()
+            if found is None:
+                conn.execute(meta.insert().values(key=ORGANISER_KEY, value=hash_secret(key)))
+            else:
+                conn.execute(meta.update().where(meta.c.key == ORGANISER_KEY).values(value=hash_secret(key)))
+
+        self._retrying(tx)
+        return key
+
+    def check_organiser_key(self, key: str | None) -> bool:
+        if not key:
+            return False
+        with self.engine.connect() as conn:
+            stored = conn.execute(sa.select(meta.c.value).where(meta.c.key == ORGANISER_KEY)).scalar()
+        return stored is not None and hmac.compare_digest(stored, hash_secret(key))
+
+    def create_room_as_organiser(self, organiser_key: str | None, name: str, industry: str, lang: str = "es",
+                                 *, trusted: bool = False, **kwargs: Any) -> tuple[Room, str]:
+        """Create a room from the welcome page: only with the organiser's key (``trusted``: a server only its
+        launcher can reach, as on Binder), and at most ``ROOMS_PER_MINUTE`` rooms a minute on the whole
+        database (a refusal says how long to wait)."""
+        if not trusted and not self.check_organiser_key(organiser_key):
+            raise StoreError("create.need_organiser")
+        now = time.time()
+        limit = int(os.environ.get("CLIENTELITIS_ROOMS_PER_MINUTE", "") or ROOMS_PER_MINUTE)
+        with self.engine.connect() as conn:
+            recent = conn.execute(sa.select(rooms.c.created_at).where(rooms.c.created_at > now - 60)
+                                  .order_by(rooms.c.created_at.desc()).limit(limit)).scalars().all()
+        if len(recent) >= limit:
+            raise StoreError("create.too_many", seconds=max(1, int(60 - (now - recent[-1])) + 1))
+        return self.create_room(name, industry, lang, **kwargs)
 
     def room(self, room_id: int) -> Room | None:
         with self.engine.connect() as conn:

@@ -27,12 +27,18 @@ def facilitator_link(page: Page, code: str, key: str) -> str:
     return page.link(FACILITATOR_NOTEBOOK, room=code, key=key)
 
 
-class CreateRoomForm(W.VBox):
-    """Room name, industry template, language and expected size; shows the links once created."""
+def organiser_link(page: Page, key: str) -> str:
+    return page.link(PARTICIPANT_NOTEBOOK, org=key)
 
-    def __init__(self, store: Store, page: Page, tr: Translator, on_created=None):
+
+class CreateRoomForm(W.VBox):
+    """Room name, industry template, language and expected size; shows the links once created. Creates rooms
+    with the organiser's key the page was opened with (``trusted``: on a server only its launcher reaches)."""
+
+    def __init__(self, store: Store, page: Page, tr: Translator, on_created=None, trusted: bool = False):
         super().__init__()
         self.store, self.page, self.tr = store, page, tr
+        self.organiser_key, self.trusted = page.get("org"), trusted
         self.on_created = on_created
         wide = W.Layout(width="100%", max_width="520px")
         st = {"description_width": "190px"}
@@ -74,9 +80,9 @@ class CreateRoomForm(W.VBox):
             self.button.description = self.tr("create.button_again")
             return self.notice.show("error", self.tr("create.same_name", room=twin.name, code=twin.code))
         try:
-            room, key = self.store.create_room(self.name.value, self.industry.value, self.lang.value,
-                                               expected_size=self.size.value,
-                                               state={"anonymous": bool(self.anonymous.value)})
+            room, key = self.store.create_room_as_organiser(
+                self.organiser_key, self.name.value, self.industry.value, self.lang.value, trusted=self.trusted,
+                expected_size=self.size.value, state={"anonymous": bool(self.anonymous.value)})
         except StoreError as exc:
             return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
         self._warned = None
@@ -117,22 +123,29 @@ class WelcomeApp(W.VBox):
         self.store, self.page = store, page
         self.tr = Translator(page.get("lang"))
         self.participant = ParticipantApp(store, page, on_entered=self._entered)
+        self.creator = None
+        self.my_rooms = None
         if page.get("room"):
-            self.creator = None
-            self.my_rooms = None
             self.children = [self.participant]
             return
         tr = self.tr
+        intro = html(f"<h1>Clientelitis</h1><p class='cl-people'>{esc(tr('welcome.tagline'))}</p>"
+                     f"<blockquote>“{esc(tr('welcome.quote'))}” — Sergio Flores</blockquote>")
+        # Creating rooms is the organiser's: with the organiser link `make start` prints (its secret key), or on
+        # a Binder server, which only its launcher's secret address reaches. Participants see none of it.
+        binder = on_binder()
+        self.organiser = binder or store.check_organiser_key(page.get("org"))
+        if not self.organiser:
+            self.children = [intro, self.participant,
+                             html(f"<p class='cl-tp-hint'>{esc(tr('welcome.organiser_hint'))}</p>")]
+            return
         self.my_rooms = MyRooms(store, page, tr, self.participant.bridge, facilitator_link)
-        self.creator = CreateRoomForm(store, page, tr,
+        self.creator = CreateRoomForm(store, page, tr, trusted=binder,
                                       on_created=lambda room, key: self.my_rooms.remember(room.code, key, room.name))
-        binder = html(f"<div class='cl-notice cl-notice-error'>{esc(tr('binder.warning'))}</div>") if on_binder() else html("")
+        notes = [html(f"<div class='cl-notice cl-notice-error'>{esc(tr('binder.warning'))}</div>")] if binder else []
         self.children = [
-            binder,
-            html(
-                f"<h1>Clientelitis</h1><p class='cl-people'>{esc(tr('welcome.tagline'))}</p>"
-                f"<blockquote>“{esc(tr('welcome.quote'))}” — Sergio Flores</blockquote>"
-            ),
+            *notes,
+            intro,
             self.participant,
             card(self.creator),
             card(self.my_rooms),
