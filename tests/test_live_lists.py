@@ -97,7 +97,7 @@ def test_a_phone_holding_the_voting_list_follows_a_room_posting_past_a_hundred_c
         for i in range(20):
             _post(store, posters[i % len(posters)], f"Vaca {total:03d}")
             total += 1
-        expect(phone.locator(".cl-rows-where").first).to_have_text(f"Página 1 de {-(-total // 10)}")
+        expect(phone.locator(".cl-rows-where").first).to_have_text(f"Página 1 de {-(-total // 10)} · {total} en total")
     rows = phone.locator(".cl-cow-vote")
     expect(rows).to_have_count(10)
     df = store.responses(room.id, vacas.EXERCISE)

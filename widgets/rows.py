@@ -165,7 +165,8 @@ class Rows(anywidget.AnyWidget):
         };
         const where = document.createElement("span");
         where.className = "cl-rows-where";
-        where.textContent = (labels.where || "{page} / {pages}").replace("{page}", page + 1).replace("{pages}", pages);
+        where.textContent = (labels.where || "{page} / {pages}").replace("{page}", page + 1).replace("{pages}", pages)
+          .replace("{total}", total);
         nav.append(go(page - 1, labels.prev || "", "chevron-left"), where, go(page + 1, labels.next || "", "chevron-right"));
       };
       model.on("change:page change:total change:page_size change:labels", draw);
