@@ -39,6 +39,10 @@ await esbuild.build({
   loader: { ".css": "empty" },
 });
 
+// Our design system's stylesheet (design.css): linked by the template, and read by widgets/ui.py for notebooks
+// opened outside Voila (JupyterLab).
+cpSync("src/design.css", `${common.outdir}/clientelitis-design.css`);
+
 // Font Awesome for the buttons' icons (ipywidgets' `icon=`), served by our own server: a venue or company
 // network that blocks CDNs still shows them, and no participant's browser calls a third party. Only the two
 // font files the free styles use in modern browsers (woff2; the stylesheets list the older formats after it).

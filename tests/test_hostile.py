@@ -767,7 +767,7 @@ def _label_figures() -> dict[str, tuple[go.Figure, Callable[[str], list[str]]]]:
     short = lambda k: lambda text: [plot_text(charts._short(text, k))]  # noqa: E731
     return {
         "happiness_dumbbell": (charts.happiness_dumbbell(summary, tr, title=LABELS[0]), whole),
-        "emotion_curve": (charts.emotion_curve(design, tr), whole),
+        "emotion_curve": (charts.emotion_curve(design, tr), lambda text: plot_lines(text, 12)),  # wrapped, all of it
         "gain_dumbbell": (charts.gain_dumbbell(design, tr), whole),
         "ideas_matrix": (charts.ideas_matrix(ideas, {}, tr, quick_win=varita.quick_win), whole),
         "cow_matrix": (charts.cow_matrix(board, tr, in_zone=vacas.exterminate_zone), short(28)),

@@ -79,6 +79,7 @@ def test_every_key_used_in_code_exists():
     from widgets import clientelitis as C, clientes
 
     used |= {f"clientes.cat.{c}" for c in clientes.CATEGORIES} | {f"clientelitis.skill.{s}" for s in C.SKILLS}
+    used |= {f"clientelitis.skill_short.{s}" for s in C.SKILLS}
     used |= {f"clientelitis.trait.{t}" for t in C.TRAITS} | {f"clientelitis.flag.{f}" for f in C.FLAGS}
     used |= {f"clientelitis.verdict.{v}" for v in ("hire", "doubt", "no")}
     used |= {f"clientelitis.step.{s}" for s in ("skills", "plan", "hire")}

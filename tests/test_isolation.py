@@ -24,6 +24,7 @@ from widgets import store as store_mod
 from widgets.chartwidget import Chart
 from widgets.export_view import ExportPanel
 from widgets.facilitator import FacilitatorApp
+from widgets.stage import StageApp
 from widgets.i18n import t
 from widgets.journeys import touchpoints
 from widgets.page import Page
@@ -257,9 +258,13 @@ def test_console_refuses_without_its_rooms_key_and_shows_no_data(store, two_room
         assert len(app.children) == 2  # a title and the refusal, nothing else
     app = FacilitatorApp(store, page("facilitador.ipynb", room=room_a.code, key=key_a))
     assert app.room.id == room_a.id and f"Ana{A}" in app.people.value
-    app.set_projector(True)
-    assert key_a not in app.bridge.query and key_a not in texts(app)
     stop(app)
+    for params in attempts:  # the projector's stage refuses the same way
+        stage = StageApp(store, page("facilitador.ipynb", **{**params, "view": "projector"}))
+        assert stage.room is None and stage.watcher is None and A not in texts(stage), params
+    stage = StageApp(store, page("facilitador.ipynb", room=room_a.code, key=key_a, view="projector"))
+    assert key_a not in stage.bridge.query and key_a not in texts(stage)  # nothing secret on the projected screen
+    stage.watcher.stop()
 
 
 def test_wave_linking_needs_the_earlier_rooms_own_key(store, two_rooms):

@@ -139,13 +139,13 @@ def test_facilitator_needs_key(store, room):
 def test_console_builds_an_exercise_s_results_when_first_shown(store, room):
     room, key = room
     store.update_room_state(room.id, workshops=revealed_everywhere(EXERCISES))
-    app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key, view="projector"))
+    app = FacilitatorApp(store, page("facilitador.ipynb", room=room.code, key=key))
     assert list(app._built) == [app.showing.value]  # only the results on screen were built
     app.showing.value = "vacas"
     assert list(app._built) == ["feliz", "vacas"]
     vacas_panel = app._built["vacas"]
     assert app.panel_slot.children == (app._cards["vacas"],)
-    assert vacas_panel.revealed and not vacas_panel.moderating  # built in the console's current mode
+    assert vacas_panel.revealed and vacas_panel.moderating  # the console moderates
     app.showing.value = "feliz"
     app.showing.value = "vacas"
     assert app._built["vacas"] is vacas_panel  # built once
@@ -276,8 +276,6 @@ def test_console_gives_a_participant_who_lost_their_link_a_new_one(store, room):
     assert store.participant_by_token(room, token).id == person.id  # the new link brings Ana back
     assert store.participant_by_token(room, old) is None  # the lost one no longer does
     assert "<svg" in app.person_link.value  # with its QR code, to scan from the facilitator's screen
-    app.set_projector(True)
-    assert app.person_box.layout.display == "none"  # never on the projector
     stop(app)
 
 

@@ -64,6 +64,8 @@ def participant(exercise: str) -> W.Widget:
 
 
 def facilitator() -> W.Widget:
+    """The console, or with ``&view=projector`` the stage it drives (on the projector's screen)."""
     from .facilitator import FacilitatorApp
+    from .stage import StageApp
 
-    return _app(FacilitatorApp)
+    return _app(lambda s, page: StageApp(s, page) if page.get("view") == "projector" else FacilitatorApp(s, page))

@@ -19,6 +19,10 @@ PING_SECONDS = 10
 ABSENT_AFTER = 35
 
 
+#: What a presenter's keys do (the front end maps the keys themselves).
+PRESENTER_KEYS = ("next", "prev", "blank", "reveal", "timer")
+
+
 class BrowserBridge(anywidget.AnyWidget):
     _esm = """
     const PING_MS = __PING_MS__;
@@ -48,11 +52,29 @@ class BrowserBridge(anywidget.AnyWidget):
           if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: true }); }
         }));
       });
+      // A presenter's clicker sends these keys (Page Down / Page Up, or the arrows; B for a blank screen): the
+      // console and the stage obey them, except while someone types in a field.
+      const KEYS = { ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev",
+                     b: "blank", B: "blank", ".": "blank", r: "reveal", R: "reveal", t: "timer", T: "timer" };
+      const onKey = (e) => {
+        if (!model.get("presenter") || e.altKey || e.ctrlKey || e.metaKey) return;
+        const field = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
+        const command = KEYS[e.key];
+        if (!command || field) return;
+        e.preventDefault();
+        model.send({ key: command, at: performance.now() });
+      };
+      document.addEventListener("keydown", onKey);
+      model.on("change:go", () => { if (model.get("go")) window.location.assign(model.get("go")); });
       // "Someone is looking at this page": lets the kernel go quiet (and be culled) once it is closed.
       const ping = () => { if (!document.hidden) { model.send({ alive: 1 }); } };
       const timer = setInterval(ping, PING_MS);
       document.addEventListener("visibilitychange", ping);
-      return () => { clearInterval(timer); document.removeEventListener("visibilitychange", ping); };
+      return () => {
+        clearInterval(timer);
+        document.removeEventListener("visibilitychange", ping);
+        document.removeEventListener("keydown", onKey);
+      };
     }
     export default { render };
     """.replace("__PING_MS__", str(PING_SECONDS * 1000))
@@ -66,6 +88,10 @@ class BrowserBridge(anywidget.AnyWidget):
     store_value = traitlets.Unicode("").tag(sync=True)
     #: Raised by one to bring the page to its top and its new view's heading into focus.
     top = traitlets.Int(0).tag(sync=True)
+    #: Obey a presenter's keys (next, previous, blank, reveal, timer): ``on_key`` gets each command.
+    presenter = traitlets.Bool(False).tag(sync=True)
+    #: An address the browser goes to (set by the kernel: the stage's exit back to the console).
+    go = traitlets.Unicode("").tag(sync=True)
     #: True once the front end has reported ``href`` and ``stored``.
     ready = traitlets.Bool(False).tag(sync=True)
 
@@ -73,12 +99,17 @@ class BrowserBridge(anywidget.AnyWidget):
         super().__init__(**kwargs)
         #: When the front end last showed a sign of life (monotonic seconds); creation counts as one.
         self.last_alive = time.monotonic()
+        #: Called with "next", "prev", "blank", "reveal" or "timer" when a presenter's key is pressed.
+        self.on_key = None
         self.on_msg(self._on_front_message)
         self.observe(self._on_front_change, names=["href", "ready"])
 
     def _on_front_message(self, _widget, content, _buffers) -> None:
-        if isinstance(content, dict) and content.get("alive"):
-            self.last_alive = time.monotonic()
+        if not isinstance(content, dict):
+            return
+        self.last_alive = time.monotonic()
+        if content.get("key") in PRESENTER_KEYS and self.presenter and self.on_key is not None:
+            self.on_key(content["key"])
 
     def _on_front_change(self, _change) -> None:
         self.last_alive = time.monotonic()

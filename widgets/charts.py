@@ -206,8 +206,9 @@ def emotion_curve(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go
     ]
     return _figure(data, _layout(
         title, 520,
-        xaxis=dict(tickvals=list(range(len(table))), ticktext=[plot_text(lbl) for lbl in table["label"]],
-                   tickangle=-30, fixedrange=True, automargin=True),
+        # names wrapped and level: turned on end, long names overlapped each other on a big screen
+        xaxis=dict(tickvals=list(range(len(table))), ticktext=["<br>".join(plot_lines(lbl, 12)) for lbl in table["label"]],
+                   tickangle=0, fixedrange=True, automargin=True),
         yaxis=_face_axis(tr),
     ))
 
@@ -273,7 +274,8 @@ def fans_gauge(today: float | None, designed: float | None, tr: Translator, *, t
     ref = 0 if today is None else round(100 * today)
     indicator = dict(
         type="indicator", mode="gauge+number+delta", value=value, number=dict(suffix="%", font=dict(size=64)),
-        delta=dict(reference=ref, suffix=" pp", increasing=dict(color=BLUE), decreasing=dict(color=VERMILLION)),
+        delta=dict(reference=ref, suffix=" pp", increasing=dict(color=BLUE), decreasing=dict(color=VERMILLION),
+                   position="top", font=dict(size=28)),  # above the number: under it they touched on a big screen
         gauge=dict(axis=dict(range=[0, 100], ticksuffix="%"), bar=dict(color=BLUE),
                    threshold=dict(line=dict(color=GREY, width=6), value=ref)),
         title=dict(text=plot_text(title or tr("varita.chart.fans")), font=dict(size=22)),
@@ -408,7 +410,8 @@ def internal_external(rels: pd.DataFrame, tr: Translator, *, title: str = "") ->
 def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, title: str = "") -> go.Figure:
     """Service skills: the group's range (shaded, min to max), its mean, and one person's answers.
     Always four traces (max, min, mean, mine)."""
-    labels = [tr(f"clientelitis.skill.{s}") for s in summary["skill"]]
+    # the skills' short names (the form names them in full): nine long names around a circle ran into each other
+    labels = [tr(f"clientelitis.skill_short.{s}") for s in summary["skill"]]
     closed = labels + labels[:1]
 
     def ring(values):

@@ -63,6 +63,8 @@ class Chart(anywidget.AnyWidget):
     _esm = LOADER
     #: What the page draws: ``{"data": [...], "layout": {...}}``.
     figure = traitlets.Dict().tag(sync=True)
+    #: Fill the box it is in, height too, with fonts grown to the box (the projector's stage).
+    fill = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, figure: go.Figure | dict | Chart | None = None, **kwargs):
         super().__init__(**kwargs)

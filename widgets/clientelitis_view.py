@@ -314,7 +314,16 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         self.refresh()
 
     def set_moderating(self, moderating: bool) -> None:
+        self.moderating = moderating
         self.wave_box.layout.display = "" if moderating else "none"
+        self.refresh()
+
+    def stage_part(self, part: str) -> W.Widget | None:
+        return {"radar": self.radar, "plans": self.plans, "hiring": self.hiring, "waves": self.waves}.get(part)
+
+    def counts(self) -> tuple[int, int]:
+        """(how many have answered, how many are in the room)."""
+        return self.answering, self.people
 
     def _wave(self, room: Room, skills_answers: pd.DataFrame) -> dict:
         """A wave's metrics, worked out again only when that room changed (earlier waves rarely do)."""
@@ -345,6 +354,7 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         df = self.store.responses(self.room.id, C.EXERCISE)
         table = C.skills_table(df)
         people = self.store.participants(self.room.id)
+        self.answering, self.people = int(df["participant_id"].nunique()) if not df.empty else 0, len(people)
         self.status.value = esc(self.tr("clientelitis.progress", n=len(table), people=len(people)))
         copy_figure(self.radar, skills_radar(C.skills_summary(table), None, self.tr, title=self.tr("clientelitis.chart.radar_room")))
         teams = sorted(set(people["team"]), key=str.casefold)

@@ -117,6 +117,13 @@ class ClientesFacilitator(Revealable, W.VBox):
         self.set_revealed(False)
         self.refresh()
 
+    def stage_part(self, part: str) -> W.Widget | None:
+        return {"bars": self.bars, "share": self.donut, "least": self.least, "wall": self.wall.list}.get(part)
+
+    def counts(self) -> tuple[int, int]:
+        """(how many have answered, how many are in the room)."""
+        return self.answering, self.people
+
     def hide(self, response_id: int, hidden: bool) -> None:
         self.store.set_hidden(self.room.id, response_id, hidden)
         self.refresh()
@@ -126,6 +133,7 @@ class ClientesFacilitator(Revealable, W.VBox):
         rels = clientes.relationships(df)
         visible = rels[~rels["hidden"].astype(bool)]
         people = len(self.store.participants(self.room.id))
+        self.answering, self.people = int(rels["participant_id"].nunique()), people
         table = clientes.by_category(visible, people)
         self.table = table
         self.status.value = esc(self.tr("clientes.progress", answering=rels["participant_id"].nunique(), people=people,

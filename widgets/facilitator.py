@@ -1,8 +1,12 @@
-"""The facilitator's console: who has joined and the live results of the room, for the projector.
+"""The facilitator's console: the session's live controls on one laptop screen, and the room's results below.
 
-Every workshop keeps its own reveal and timer (``phases``): the console's reveal and timer act on the workshop
-whose results it shows, and opening a workshop shows it. In an anonymous room (the default) no participant's
-name reaches the projector; the console itself may list who is missing.
+The first screen (1366x768) holds what a facilitator uses while people answer: the agenda (open a workshop),
+the projector's slide (previous, next, blank, and what it shows now), reveal and timer, and who is still
+missing. A presenter's clicker works too (right/left or Page Down/Up, B for a blank screen, R to reveal, T for
+the timer). Below: the workshop's results with moderation, the people and their personal links, the room and
+the downloads. Every workshop keeps its own reveal and timer (``phases``); the console's reveal and timer act
+on the workshop it shows, which follows the agenda. In an anonymous room (the default) no participant's name
+reaches the projector (``stage.py``); the console itself may list who is missing.
 """
 
 from __future__ import annotations
@@ -11,18 +15,19 @@ import time
 
 import ipywidgets as W
 
-from . import exercises
+from . import exercises, slides
 from .browser import BrowserBridge
 from .i18n import Translator
 from .export_view import ExportPanel
 from .live import RoomWatcher
 from .phases import anonymous, clock, open_phase, remaining, revealed, timer_end, with_workshop
 from .page import Page
+from .presenter import change as presenter_change
 from .qr import qr_svg
 from .store import Room, Store, StoreError
 from .text import esc
 from .ui import Notice, card, html, icon
-from .welcome import join_link
+from .welcome import facilitator_link, join_link
 
 
 #: How often the console asks whether the room changed (one indexed read of one integer). Shorter than a
@@ -31,12 +36,18 @@ from .welcome import join_link
 CONSOLE_POLL_SECONDS = 0.25
 
 
+def _button(description: str, icon_: str, tip: str = "", style: str = "") -> W.Button:
+    b = W.Button(description=description, icon=icon_, tooltip=tip or description, button_style=style)
+    return b
+
+
 class FacilitatorApp(W.VBox):
     """Opened with the secret facilitator link ``?room=CODE&key=KEY``."""
 
     def __init__(self, store: Store, page: Page, interval: float = CONSOLE_POLL_SECONDS):
         super().__init__()
         self.add_class("cl-app")
+        self.add_class("cl-console")
         self.store, self.page = store, page
         self.tr = Translator(page.get("lang"))
         self.notice = Notice()
@@ -51,52 +62,70 @@ class FacilitatorApp(W.VBox):
             return
         self.room = room
         self.key = page.get("key")
-        self.bridge = BrowserBridge()
+        self.bridge = BrowserBridge(presenter=True)
+        self.bridge.on_key = self.on_key
         tr = self.tr
         self.link = join_link(page, room.code)
-        self.people = html("", "cl-people")
+        # -- the first screen: the live controls -----------------------------------------------------------
         self.count = html("", "cl-big-number")
-        self.toggle = W.Button(icon="lock")
-        self.toggle.on_click(lambda _b: self.toggle_room())
-        # Closing the room stops every answer: a second, explicit click.
-        self.close_yes = W.Button(description=tr("facilitator.close_confirm_yes"), icon="lock", button_style="danger")
-        self.close_yes.on_click(lambda _b: self.toggle_room(confirmed=True))
-        self.close_no = W.Button(description=tr("facilitator.close_confirm_no"), icon="times")
-        self.close_no.on_click(lambda _b: self._ask_close(False))
-        self.close_confirm = W.VBox([html(f"<p class='cl-notice cl-notice-error'>{esc(tr('facilitator.close_confirm'))}</p>"),
-                                     W.HBox([self.close_yes, self.close_no], layout=W.Layout(flex_flow="row wrap"))])
-        self.close_confirm.layout.display = "none"
-        self.anonymous = W.Checkbox(value=anonymous(room.state), description=tr("console.anonymous"), indent=False)
-        self.anonymous.observe(lambda change: self.set_anonymous(change["new"]), "value")
+        self.timer = html("", "cl-timer")
+        self.title = html(f"<h1>{esc(room.name)}</h1><span class='cl-console-code'>{esc(room.code)}</span>")
+        self.headline = W.HBox([self.title, self.timer])
+        self.headline.add_class("cl-console-head")
         self.phase_buttons = {}
         agenda_rows = []
         for ex_id, ex in exercises.EXERCISES.items():
             button = W.Button(icon="play")
             button.on_click(lambda _b, ex_id=ex_id: self.toggle_phase(ex_id))
             self.phase_buttons[ex_id] = button
-            row = W.HBox([html(f"<span class='cl-people'>{esc(tr(ex.title_key))}</span>"), button],
-                         layout=W.Layout(align_items="center", flex_flow="row wrap"))
+            row = W.HBox([html(f"<span class='cl-agenda-title'>{esc(tr(ex.title_key))}</span>"), button])
             row.add_class("cl-agenda-row")
             agenda_rows.append(row)
-        self.project_button = W.Button(description=tr("projector.enter"), icon="desktop", button_style="primary")
-        self.project_button.on_click(lambda _b: self.set_projector(True))
-        self.exit_button = W.Button(description=tr("projector.exit"), icon="times")
-        self.exit_button.on_click(lambda _b: self.set_projector(False))
-        self.exit_box = W.HBox([self.exit_button])
-        self.exit_box.add_class("cl-exit-projector")
+        self.phase_status = html("", "cl-tp-hint")
+        self.agenda = card(html(f"<h2>{esc(tr('console.agenda_title'))}</h2>"), *agenda_rows, self.phase_status)
+        self.agenda.add_class("cl-console-agenda")
         self.reveal_button = W.Button(icon="eye")
         self.reveal_button.on_click(lambda _b: self.toggle_reveal())
         self.minutes = W.BoundedIntText(value=10, min=1, max=180, description=tr("timer.minutes"),
-                                        layout=W.Layout(width="200px"))
+                                        layout=W.Layout(width="170px"))
         self.timer_button = W.Button(description=tr("timer.start"), icon="clock-o")
         self.timer_button.on_click(lambda _b: self.toggle_timer())
-        self.timer = html("", "cl-timer")
-        self.phase_status = html("")
-        # Each exercise's results are built the first time they are shown: the console opens at once.
+        self.prev_button = _button(tr("stage.prev"), "chevron-left", tr("stage.prev_key"))
+        self.prev_button.on_click(lambda _b: self.on_key("prev"))
+        self.next_button = _button(tr("stage.next"), "chevron-right", tr("stage.next_key"), "primary")
+        self.next_button.on_click(lambda _b: self.on_key("next"))
+        self.blank_button = _button(tr("stage.blank"), "square", tr("stage.blank_key"))
+        self.blank_button.on_click(lambda _b: self.on_key("blank"))
+        self.slide_pick = W.Dropdown(description=tr("stage.slide"), style={"description_width": "initial"},
+                                     layout=W.Layout(width="100%", max_width="460px"))
+        self.slide_pick.observe(lambda change: self.show_slide(change["new"]), "value")
+        self.on_stage = html("", "cl-on-stage")
+        self.projector_link = html(
+            f"<a class='cl-open-projector jupyter-button widget-button mod-primary' target='_blank' rel='noopener' "
+            f"href='{esc(facilitator_link(page, room.code, self.key) + '&view=projector')}'>"
+            f"{icon('desktop')} {esc(tr('projector.open'))}</a>")
+        self.anonymous = W.Checkbox(value=anonymous(room.state), description=tr("console.anonymous"), indent=False)
+        self.anonymous.observe(lambda change: self.set_anonymous(change["new"]), "value")
+        self.missing = html("", "cl-missing")
+        self.controls = card(
+            html(f"<h2>{esc(tr('console.controls'))}</h2>"),
+            W.HBox([self.reveal_button, self.minutes, self.timer_button], layout=W.Layout(flex_flow="row wrap",
+                                                                                          align_items="center")),
+            html(f"<h3>{esc(tr('stage.title'))}</h3>"),
+            self.on_stage,
+            W.HBox([self.prev_button, self.next_button, self.blank_button], layout=W.Layout(flex_flow="row wrap")),
+            self.slide_pick, self.projector_link,
+            html(f"<p class='cl-tp-hint'>{esc(tr('console.keys_hint'))}</p>"),
+        )
+        self.controls.add_class("cl-console-controls")
+        self.room_box = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.count, self.missing,
+                             self.anonymous)
+        self.room_box.add_class("cl-console-people")
+        live = W.HBox([self.agenda, self.controls, self.room_box])
+        live.add_class("cl-console-live")
+        # -- below the fold: results with moderation, the people, the room, the downloads ------------------------
         self._built: dict[str, W.Widget] = {}
         self._cards: dict[str, W.Widget] = {}
-        self.projector = False
-        # One exercise's results at a time: it follows the open exercise, and can be switched to any other.
         self.showing = W.ToggleButtons(options=[(tr(e.title_key), ex) for ex, e in exercises.EXERCISES.items()],
                                        value=open_phase(room.state) or exercises.DEFAULT_EXERCISE,
                                        description=tr("console.showing"), style={"button_width": "auto",
@@ -105,13 +134,7 @@ class FacilitatorApp(W.VBox):
         self.showing.observe(lambda _c: self.refresh(), "value")
         self.panel_slot = W.VBox()
         self._last_phase = open_phase(room.state)
-        join_card = card(
-            html(
-                f"<p>{esc(tr('facilitator.join_at'))}</p><div class='cl-code'>{esc(room.code)}</div>"
-                f"<div class='cl-qr'>{qr_svg(self.link)}</div>"
-                f"<div class='cl-link'>{esc(self.link)}</div>"
-            ),
-        )
+        self.people = html("", "cl-people")
         # A participant who lost their personal link gets a new one here (never on the projector).
         self.person = W.Dropdown(description=tr("console.person"), style={"description_width": "initial"},
                                  layout=W.Layout(width="100%", max_width="420px"))
@@ -122,34 +145,28 @@ class FacilitatorApp(W.VBox):
                                   W.HBox([self.person, self.person_button], layout=W.Layout(flex_flow="row wrap",
                                                                                               align_items="center")),
                                   self.person_link])
-        people_card = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.count, self.people, self.person_box)
-        self.controls = card(
-            html(f"<h2>{esc(tr('console.controls'))}</h2><p>{esc(tr('console.agenda'))}</p>"),
-            *agenda_rows,
-            self.phase_status,
-            W.HBox([self.reveal_button, self.project_button], layout=W.Layout(flex_flow="row wrap")),
-            W.HBox([self.minutes, self.timer_button], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-            self.anonymous,
-        )
+        join_card = card(html(
+            f"<h2>{esc(tr('facilitator.join_at'))}</h2><div class='cl-code'>{esc(room.code)}</div>"
+            f"<div class='cl-qr cl-qr-small' role='img' aria-label='{esc(tr('stage.qr_label', code=room.code))}'>"
+            f"{qr_svg(self.link)}</div><div class='cl-link'>{esc(self.link)}</div>"))
+        people_card = card(html(f"<h2>{esc(tr('facilitator.joined'))}</h2>"), self.people, self.person_box)
+        self.toggle = W.Button(icon="lock")
+        self.toggle.on_click(lambda _b: self.toggle_room())
+        # Closing the room stops every answer: a second, explicit click.
+        self.close_yes = W.Button(description=tr("facilitator.close_confirm_yes"), icon="lock", button_style="danger")
+        self.close_yes.on_click(lambda _b: self.toggle_room(confirmed=True))
+        self.close_no = W.Button(description=tr("facilitator.close_confirm_no"), icon="times")
+        self.close_no.on_click(lambda _b: self._ask_close(False))
+        self.close_confirm = W.VBox([html(f"<p class='cl-notice cl-notice-error'>{esc(tr('facilitator.close_confirm'))}</p>"),
+                                     W.HBox([self.close_yes, self.close_no], layout=W.Layout(flex_flow="row wrap"))])
+        self.close_confirm.layout.display = "none"
         self.room_card = card(self.toggle, self.close_confirm)
         self.export_card = card(ExportPanel(store, room, tr))
-        cards = W.HBox([join_card, people_card], layout=W.Layout(flex_flow="row wrap"))
-        cards.add_class("cl-cards")
-        self.children = [
-            self.bridge,
-            html(f"<h1>{esc(room.name)}</h1>"),
-            self.timer,
-            self.notice,
-            cards,
-            self.controls,
-            self.showing,
-            self.panel_slot,
-            self.room_card,
-            self.export_card,
-            self.exit_box,
-        ]
+        below = W.HBox([join_card, people_card])
+        below.add_class("cl-cards")
+        self.children = [self.bridge, self.headline, self.notice, live, self.showing, self.panel_slot, below,
+                         self.room_card, self.export_card]
         self.refresh()
-        self.set_projector(page.get("view") == "projector")
         self.watcher = RoomWatcher(store, room.id, interval=interval, alive=self.bridge.present)
         self.watcher.version = store.room_version(room.id)
         self.watcher.subscribe(self.refresh)
@@ -179,13 +196,19 @@ class FacilitatorApp(W.VBox):
         for ex_id, button in self.phase_buttons.items():
             button.description = self.tr("phase.close" if current == ex_id else "phase.open")
             button.button_style = "" if current == ex_id else "primary"
+            button.tooltip = f"{button.description}: {self.tr(exercises.get(ex_id).title_key)}"
         self.phase_status.value = esc(self.tr("phase.is_open" if current else "phase.is_closed"))
         shown = revealed(room.state, self.current)
+        title = self.tr(exercises.get(self.current).title_key)
         self.reveal_button.description = self.tr("reveal.hide" if shown else "reveal.show")
         self.reveal_button.button_style = "" if shown else "info"
+        self.reveal_button.tooltip = f"{self.reveal_button.description}: {title} (R)"
         self.timer_button.description = self.tr("timer.stop" if timer_end(room.state, self.current) else "timer.start")
+        self.timer_button.tooltip = f"{self.timer_button.description}: {title} (T)"
         if self.anonymous.value != anonymous(room.state):
             self.anonymous.value = anonymous(room.state)
+        self.show_stage()
+        self.show_missing(people)
         self.show_timer()
         if room.is_open:
             self.toggle.description = self.tr("facilitator.close_room")
@@ -197,16 +220,13 @@ class FacilitatorApp(W.VBox):
             self.notice.show("info", self.tr("facilitator.room_is_closed"))
 
     def show_people(self, people) -> None:
-        """Who joined: names by team on the console (and on the projector of a named room); on the projector of
-        an anonymous room, how many per team."""
+        """Who joined, names by team (the console is the facilitator's own screen)."""
         if people.empty:
             self.people.value = esc(self.tr("facilitator.nobody"))
         else:
-            names = not (self.projector and anonymous(self.room.state))
             teams = []
             for team, group in people.groupby("team", sort=True):
-                who = (": " + ", ".join(esc(n) for n in group["name"])) if names else ""
-                teams.append(f"<li><b>{esc(team)}</b> ({len(group)}){who}</li>")
+                teams.append(f"<li><b>{esc(team)}</b> ({len(group)}): {', '.join(esc(n) for n in group['name'])}</li>")
             self.people.value = f"<ul>{''.join(teams)}</ul>"
         options = [(self.tr("console.person_pick"), 0)] + [(f"{n} · {t}", int(i)) for i, n, t in
                                                           zip(people["id"], people["name"], people["team"])]
@@ -215,11 +235,48 @@ class FacilitatorApp(W.VBox):
             self.person.options = options
             self.person.value = chosen if chosen in dict(options).values() else 0
 
+    def show_missing(self, people) -> None:
+        """Who has not answered the workshop on screen yet: their names, on the console only."""
+        answered = set(self.store.responses(self.room.id, self.current)["participant_id"])
+        missing = [n for i, n in zip(people["id"], people["name"]) if i not in answered]
+        counts = esc(self.tr("stage.answered", n=len(people) - len(missing), people=len(people)))
+        names = esc(self.tr("console.missing", names=", ".join(missing))) if missing and len(people) else ""
+        self.missing.value = f"<p class='cl-people'>{counts}</p>" + (f"<p class='cl-tp-hint'>{names}</p>" if names else "")
+
+    def show_stage(self) -> None:
+        """What the projector shows now, and the slides the console can put there."""
+        state = self.room.state
+        slide = slides.current(state, exercises.EXERCISES)
+        options = [(self._slide_name(s), s) for s in slides.sequence(exercises.EXERCISES)]
+        if list(self.slide_pick.options) != options:
+            self.slide_pick.options = options
+        if self.slide_pick.value != slide:
+            self._picking = True
+            try:
+                self.slide_pick.value = slide
+            finally:
+                self._picking = False
+        blank = slides.blank(state)
+        self.blank_button.description = self.tr("stage.unblank" if blank else "stage.blank")
+        self.on_stage.value = (f"<p><span class='cl-tp-hint'>{esc(self.tr('stage.now'))}</span> "
+                               f"<b>{esc(self._slide_name(slide))}</b>"
+                               + (f" <span class='cl-blank-tag'>{esc(self.tr('stage.is_blank'))}</span>" if blank else "")
+                               + "</p>")
+
+    def _slide_name(self, slide: str) -> str:
+        ex = slides.workshop_of(slide)
+        name = self.tr(slides.label_key(slide))
+        if ex and slides.part_of(slide):
+            return f"{self.tr(exercises.get(ex).title_key)} · {name}"
+        if ex:
+            return f"{name} · {self.tr('stage.open_slide')}"
+        return name
+
     def panel(self, exercise_id: str) -> W.Widget:
-        """The results panel of ``exercise_id``, built on first use in the console's current mode."""
+        """The results panel of ``exercise_id``, built on first use (with moderation: the console's)."""
         if exercise_id not in self._built:
             panel = exercises.get(exercise_id).facilitator(self.store, self.room, self.tr)
-            panel.set_moderating(not self.projector)
+            panel.set_moderating(True)
             panel.set_revealed(revealed(self.room.state, exercise_id))
             self._built[exercise_id] = panel
             self._cards[exercise_id] = card(panel)
@@ -251,29 +308,30 @@ class FacilitatorApp(W.VBox):
             text = self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left))
             self.timer.value = f"{icon('stopwatch')} {esc(text)}"
 
+    # -- the facilitator's actions ---------------------------------------------------------------------
     def toggle_phase(self, exercise_id: str = exercises.DEFAULT_EXERCISE) -> None:
-        """Open ``exercise_id`` (closing any other), or close it when it is the open one."""
-        room = self.store.room(self.room.id)
-        is_open = open_phase(room.state) == exercise_id
-        self.store.update_room_state(room.id, phase="" if is_open else exercise_id)
+        """Open ``exercise_id`` (closing any other), or close it when it is the open one. Opening a workshop puts
+        its slide (title, question, timer) on the projector."""
+        def change(state: dict) -> dict:
+            if open_phase(state) == exercise_id:
+                return {**state, "phase": ""}
+            return slides.with_slide({**state, "phase": exercise_id}, f"open:{exercise_id}")
+
+        self.store.change_room_state(self.room.id, change)
         self.refresh()
 
-    def set_projector(self, on: bool) -> None:
-        """Projection mode: large type, no controls, no moderation, no names of an anonymous room, and no key
-        in the address bar."""
-        self.projector = on
-        for box in (self.controls, self.room_card, self.export_card, self.person_box):
-            box.layout.display = "none" if on else ""
-        self.exit_box.layout.display = "" if on else "none"
-        for panel in self._built.values():
-            panel.set_moderating(not on)
-        self.show_people(self.store.participants(self.room.id))
-        if on:
-            self.add_class("cl-projector")
-            self.bridge.query = f"?room={self.room.code}&view=projector"
-        else:
-            self.remove_class("cl-projector")
-            self.bridge.query = f"?room={self.room.code}&key={self.key}"
+    def on_key(self, command: str) -> None:
+        """A presenter's key (or the console's buttons): next, previous, blank, reveal, timer."""
+        if command in ("reveal", "timer"):
+            return self.toggle_reveal() if command == "reveal" else self.toggle_timer()
+        self.store.change_room_state(self.room.id, lambda state: presenter_change(state, command))
+        self.refresh()
+
+    def show_slide(self, slide: str) -> None:
+        if getattr(self, "_picking", False) or not slide:
+            return
+        self.store.change_room_state(self.room.id, lambda state: slides.with_slide(state, slide))
+        self.refresh()
 
     def toggle_reveal(self) -> None:
         ex = self.current
@@ -286,7 +344,7 @@ class FacilitatorApp(W.VBox):
 
         def change(state: dict) -> dict:
             end = None if timer_end(state, ex) else time.time() + 60 * minutes
-            return with_workshop(state, ex, timer_end=end)
+            return with_workshop({**state, "timer_minutes": minutes}, ex, timer_end=end)
 
         self.store.change_room_state(self.room.id, change)
         self.refresh()

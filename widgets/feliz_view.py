@@ -187,6 +187,13 @@ class FelizFacilitator(Revealable, W.VBox):
         self.store.set_hidden(self.room.id, response_id, hidden)
         self.refresh()
 
+    def stage_part(self, part: str) -> W.Widget | None:
+        return {"chart": self.figure, "ideas": self.wall.list}.get(part)
+
+    def counts(self) -> tuple[int, int]:
+        """(how many have answered, how many are in the room)."""
+        return self.answering, self.people
+
     def _figure(self):
         df = self.store.responses(self.room.id, feliz.EXERCISE)
         self.ideas = feliz.ideas(df)
@@ -195,6 +202,7 @@ class FelizFacilitator(Revealable, W.VBox):
         self.done = int(done.sum())
         finished = set(done[done].index)
         people = self.store.participants(self.room.id)
+        self.people = len(people)
         self.pending = [n for i, n in zip(people["id"], people["name"]) if i not in finished]
         self.answering = int(df["participant_id"].nunique()) if not df.empty else 0
         return happiness_dumbbell(self.summary, self.tr, title=self.tr("feliz.room_chart"), spread=True)

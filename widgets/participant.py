@@ -104,7 +104,8 @@ class ParticipantApp(W.VBox):
         self.bridge = BrowserBridge()
         self.tr = Translator(page.get("lang"))
         self.notice = Notice()
-        self.header = html("")
+        self.header = html("", "cl-participant-head")
+        self.footer = html("")
         self.timer = html("", "cl-timer")
         self.body = W.VBox()
         self.body.add_class("cl-body")
@@ -118,7 +119,7 @@ class ParticipantApp(W.VBox):
         self.save_status = SaveStatus(store, self.tr)
         self.save_status.after_retry = self.show_stored
         self.saving = SavingStore(store, self.save_status)
-        self.children = [self.bridge, self.header, self.timer, self.notice, self.body, self.save_status]
+        self.children = [self.bridge, self.header, self.timer, self.notice, self.body, self.save_status, self.footer]
         self.start()
 
     def start(self) -> None:
@@ -150,11 +151,12 @@ class ParticipantApp(W.VBox):
         self.save_status.translate(self.tr)
         self.bridge.query = f"?room={room.code}&me={token}"
         other_tab = self.store.claim_session(participant, self.session_id)
+        # A short header (a fifth of a phone's first screen at most): the page is for the workshop.
         self.header.value = (
             f"<h1>{esc(self.tr('participant.hello', name=participant.name))}</h1>"
             f"<p>{esc(self.tr('participant.where', room=room.name, team=participant.team))}</p>"
-            f"<p class='cl-tp-hint'>{esc(self.tr('participant.bookmark'))}</p>"
         )
+        self.footer.value = f"<p class='cl-tp-hint'>{esc(self.tr('participant.bookmark'))}</p>"
         if other_tab:
             self.notice.show("info", self.tr("participant.other_tab_here"))
         else:

@@ -2,71 +2,31 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import ipywidgets as W
 
 from .text import esc
 
-CSS = """
-<style>
-:root { --cl-blue:#0072B2; --cl-verm:#D55E00; --cl-green:#009E73; --cl-ink:#1d1d1f; }
-body, .jp-Notebook, .voila-body { font-size: 18px; color: var(--cl-ink); }
-.cl-app { max-width: 1100px; width: 100%; margin: 0 auto; gap: 12px; box-sizing: border-box; }
-.cl-app .widget-box { max-width: 100%; }
-.cl-app .widget-html-content { white-space: normal; line-height: 1.35; }
-.cl-app h1 { font-size: 2rem; margin: .2em 0; }
-.cl-app h2 { font-size: 1.5rem; margin: .4em 0 .2em; }
-.cl-card { border: 1px solid #d9d9d9; border-radius: 12px; padding: 14px 18px; background: #fff; }
-.cl-cards { gap: 16px; }
-.cl-qr svg { width: 300px; height: 300px; }
-.cl-projector { font-size: 24px; background: #fff; color: #000; }
-.cl-projector p, .cl-projector li { font-size: 1.5rem; }
-.cl-projector .cl-code { font-size: 6rem; }
-.cl-projector .cl-qr svg { width: 460px; height: 460px; }
-.cl-projector .cl-link { font-size: 1.6rem; }
-.cl-projector .cl-people, .cl-projector .cl-wall-text { font-size: 1.6rem; }
-.cl-projector .cl-timer { font-size: 4rem; }
-.cl-exit-projector .widget-button { font-size: .8rem; min-height: 24px; opacity: .5; }
-.cl-wall-entry { border-bottom: 1px solid #eee; padding: 6px 0; gap: 10px; }
-.cl-wall-text { font-size: 1.2rem; }
-.cl-wall-hidden { text-decoration: line-through; color: #999; }
-.cl-timer { font-size: 2rem; font-weight: 800; color: var(--cl-blue); }
-.cl-notice { padding: 10px 14px; border-radius: 8px; font-size: 1.05rem; }
-.cl-notice-info { background: #eef5fb; border-left: 6px solid var(--cl-blue); }
-.cl-notice-ok { background: #e9f7f2; border-left: 6px solid var(--cl-green); }
-.cl-notice-error { background: #fdf0e8; border-left: 6px solid var(--cl-verm); font-weight: 600; }
-.cl-notice-empty { display: none; }
-.cl-save-status { gap: 8px; align-items: center; flex-wrap: wrap; }
-.cl-code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 3.2rem; letter-spacing: .18em;
-           font-weight: 800; }
-.cl-secret { font-family: ui-monospace, monospace; word-break: break-all; background:#fff8e1; padding:6px; }
-.cl-link { font-family: ui-monospace, monospace; word-break: break-all; font-size: 1.1rem; }
-.cl-tp-name { font-weight: 700; font-size: 1.15rem; }
-.cl-tp-hint { color: #555; font-size: .95rem; }
-.cl-row { border-bottom: 1px solid #eee; padding: 8px 0; gap: 4px; }
-.cl-scale { width: auto !important; flex-wrap: wrap; margin-right: 18px; }
-.cl-scale .widget-toggle-button { font-size: 1.4rem; min-width: 46px; }
-.cl-scale .widget-toggle-button.mod-active { background: #005A9C; color: #fff; box-shadow: 0 0 0 3px #005A9C; }
-/* Chosen or not must never look alike: chosen answers are dark blue with white text, bold, and a check mark. */
-.cl-app .widget-toggle-button.mod-active { background: #005A9C; color: #fff; font-weight: 700; }
-.cl-choice .widget-toggle-button.mod-active::before { content: "✓ "; }
-.cl-app .widget-toggle-button:not(.mod-active) { background: #fff; color: #1d1d1f; border: 2px solid #6b6b6b; }
-.cl-error { color: #A93800; font-weight: 600; }
-.cl-row-status { min-height: 1.4em; font-size: 1rem; }
-.cl-my-votes { font-weight: 600; }
-.cl-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
-.cl-icon { margin-right: .15em; }
-.cl-done { color: var(--cl-green); }
-.cl-big-number { font-size: 2.6rem; font-weight: 800; }
-.cl-people { font-size: 1.1rem; }
-.cl-app .widget-button { font-size: 1.05rem; min-height: 40px; width: auto; padding: 0 16px; }
-.cl-app .widget-text input, .cl-app .widget-dropdown select { font-size: 1.05rem; min-height: 38px; }
-.cl-app .widget-label { font-size: 1.05rem; }
-</style>
-"""
+#: Our design system (frontend/src/design.css, copied into the template's static files by the build). A Voila
+#: page links it from our template; a notebook opened elsewhere (JupyterLab) gets it from :func:`style`.
+DESIGN = Path(__file__).resolve().parent.parent / "share" / "jupyter" / "voila" / "templates" / "clientelitis" / \
+    "static" / "clientelitis-design.css"
+
+
+def _design_css() -> str:
+    from . import voila_template
+
+    found = DESIGN if DESIGN.is_file() else voila_template.target() / "static" / DESIGN.name
+    return found.read_text(encoding="utf-8") if found.is_file() else ""
 
 
 def style() -> W.HTML:
-    return W.HTML(CSS)
+    """The design system's stylesheet where the page has not linked it already (outside a Voila page)."""
+    from .pagebuild import in_voila_page
+
+    css = "" if in_voila_page() else _design_css()
+    return W.HTML(f"<style>{css}</style>" if css else "")
 
 
 def html(markup: str, *classes: str) -> W.HTML:

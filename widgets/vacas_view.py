@@ -357,6 +357,14 @@ class VacasFacilitator(Revealable, W.VBox):
     def save_budget(self) -> None:
         self.room = self.store.update_room_state(self.room.id, cow_budget=int(self.budget.value))
 
+    def stage_part(self, part: str) -> W.Widget | None:
+        return {"wall": self.wall_rows, "leaderboard": self.leaderboard, "matrix": self.matrix, "who": self.donut,
+                "plan": self.plan}.get(part)
+
+    def counts(self) -> tuple[int, int]:
+        """(how many have answered, how many are in the room)."""
+        return self.answering, self.people
+
     # -- herd ---------------------------------------------------------------------------------------
     def merge(self, duplicate: str, into: str | None) -> None:
         if not into:
@@ -498,6 +506,7 @@ class VacasFacilitator(Revealable, W.VBox):
         self.table = table
         people = self.store.participants(self.room.id)
         voters = {r.participant_id for r in df.itertuples(index=False) if r.item == vacas.VOTES and r.value}
+        self.answering, self.people = int(df["participant_id"].nunique()) if not df.empty else 0, len(people)
         pending = [n for i, n in zip(people["id"], people["name"]) if i not in voters]
         self.progress.value = esc(self.tr("vacas.progress", cows=self.tr("count.cows", n=len(table)), n=len(voters), people=len(people)))
         if pending and not table.empty and self.moderating:  # names of who has not voted: the console's, never projected

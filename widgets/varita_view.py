@@ -439,10 +439,20 @@ class VaritaFacilitator(Revealable, W.VBox):
     def save_budget(self) -> None:
         self.room = self.store.update_room_state(self.room.id, vote_budget=int(self.budget.value))
 
+    def stage_part(self, part: str) -> W.Widget | None:
+        return {"fans": self.fans, "curve": self.curve, "gain": self.gain, "top": self.top,
+                "ideas": self.wall.list}.get(part)
+
+    def counts(self) -> tuple[int, int]:
+        """(how many have answered, how many are in the room)."""
+        return self.answering, self.people
+
     def refresh(self) -> None:
         self.room = self.store.room(self.room.id) or self.room
         responses = self.store.responses(self.room.id, varita.EXERCISE)
         people = self.store.participants(self.room.id)
+        self.answering = int(responses["participant_id"].nunique()) if not responses.empty else 0
+        self.people = len(people)
         teams = sorted(set(people["team"]), key=str.casefold)
         options = [(self.tr("varita.fac_room"), self.ROOM)] + [(t, t) for t in teams]
         if list(self.team.options) != options:

@@ -18,6 +18,7 @@ import { Widget } from "@lumino/widgets";
 import "@jupyter-widgets/controls/css/widgets.css";
 import "@jupyter-widgets/base/css/index.css";
 import "./page.css";
+import { fitStage } from "./fit.js";
 
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 const modules = {
@@ -156,6 +157,7 @@ async function main() {
   await Promise.all(scripts.map((script) => manager.show(script)));
   performance.mark("cl-shown");
   keepFeedbackInView();
+  fitStage();
   pageState("ready");
   document.dispatchEvent(new Event("clientelitis:shown"));
 }

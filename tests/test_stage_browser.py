@@ -1,0 +1,207 @@
+"""The stage, the console and the phones in Chromium, at the sizes people use (1024x768 to 3840x2160 projectors,
+a 1366x768 laptop, 412 and 320 px phones): what fills the screen, what is readable, what overlaps, what moves."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from widgets import exercises, slides
+from widgets.demo import seed_demo
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts"
+SLIDES = slides.sequence(exercises.EXERCISES)
+
+#: Every text box of the stage (HTML and the charts' SVG), with its font size and box, except the exit button.
+TEXTS = """() => {
+  const out = [];
+  const seen = new Set();
+  const walker = document.createTreeWalker(document.querySelector('.cl-stage'), NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    // a chart's label is one <text> (its lines and bold parts are <tspan>s in it): measured whole, once
+    const el = node.parentElement.closest('svg text') || node.parentElement;
+    if (seen.has(el)) continue;
+    seen.add(el);
+    if (el.closest('.cl-stage-exit, .cl-sr, script, style')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none' || el.closest('[hidden]')) continue;
+    const r = el.getBoundingClientRect();
+    if (!r.width || !r.height) continue;
+    out.push({text: el.textContent.trim().slice(0, 40), size: parseFloat(style.fontSize), box: [r.left, r.top, r.right, r.bottom],
+              svg: !!el.closest('svg'), chart: !!el.closest('.js-plotly-plot')});
+  }
+  return out;
+}"""
+
+
+#: What on a phone's page reaches past the screen's right edge (class names, for the report).
+WIDER = """[...document.querySelectorAll('.cl-app *')].filter(el => {
+    const r = el.getBoundingClientRect(); return r.width && r.right > innerWidth + 1 && !el.closest('[hidden]'); })
+    .map(el => (el.getAttribute('class') || el.tagName).slice(0, 60))"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of text boxes that overlap: across more than a pixel, and over more than a quarter of the lower
+    one's height (a text's box holds its line's leading, a fifth of its height, which no glyph fills)."""
+    found = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            (l1, t1, r1, b1), (l2, t2, r2, b2) = a["box"], b["box"]
+            if min(r1, r2) - max(l1, l2) > 1 and min(b1, b2) - max(t1, t2) > 0.25 * min(b1 - t1, b2 - t2):
+                found.append((a["text"], b["text"]))
+    return found
+
+
+@pytest.fixture(scope="module")
+def demo(voila_server):
+    store = voila_server.store()
+    room, key = seed_demo(store, participants=16)
+    # walls with entries: ideas, cows and customers of the demo's participants
+    from widgets import clientes, feliz, vacas
+
+    from widgets.store import Participant
+
+    people = store.participants(room.id)
+    for i, (pid, name, team) in enumerate(zip(people["id"], people["name"], people["team"])):
+        p = Participant(int(pid), room.id, name, team, 0.0)
+        store.save_response(p, feliz.EXERCISE, feliz.IDEA_ITEM, feliz.idea(f"Idea número {i} para recibir mejor"))
+        store.save_response(p, vacas.EXERCISE, vacas.new_cow_item(),
+                            vacas.cow_value(f"Regla absurda {i}", "", "policy", "both", ["delays"], 3))
+        store.save_response(p, clientes.EXERCISE, clientes.new_item(),
+                            clientes.customer_value(f"Cliente {i}", "colleagues", "El reporte", 2, "Avisar antes"))
+    return store, room, key
+
+
+@pytest.fixture(scope="module")
+def laptop(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.set_default_timeout(60_000)
+    yield context
+    context.close()
+
+
+def _on(store, room, slide: str) -> None:
+    store.change_room_state(room.id, lambda s: slides.with_slide(s, slide))
+
+
+def _wait_slide(page, title: str) -> None:
+    expect(page.locator(".cl-stage-title h1")).to_have_text(title)
+    page.wait_for_function("() => !document.querySelector('.cl-stage .cl-starting')")
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1024, 768), (3840, 2160)])
+def test_every_slide_fills_the_screen_without_scrolling(voila_server, browser, demo, size):
+    store, room, key = demo
+    from widgets.i18n import Translator
+
+    tr = Translator("es")
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.set_default_timeout(60_000)
+    stage = context.new_page()
+    stage.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
+    checked = []
+    for slide in SLIDES if size == (1366, 768) else ["join", "open:vacas", "feliz:chart", "vacas:wall", "clientelitis:radar"]:
+        _on(store, room, slide)
+        _wait_slide(stage, tr(slides.label_key(slide)) if slide != "join" else room.name)
+        stage.wait_for_timeout(400)  # a chart's second draw at its box's size, the walls' fitting
+        height = stage.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
+        assert height == [size[1], size[0]], (slide, height)  # never scrolls, either way
+        texts = stage.evaluate(TEXTS)
+        if size == (1366, 768):
+            small = [(t["text"], t["size"]) for t in texts if t["size"] < 24]
+            assert not small, (slide, small)  # readable from the back of the room
+        inside = [t["text"] for t in texts if t["box"][3] > size[1] + 1 or t["box"][2] > size[0] + 1]
+        assert not inside, (slide, inside)  # nothing cut off at the screen's edge
+        charts = [t for t in texts if t["chart"]]
+        assert not overlapping(charts), (slide, overlapping(charts))
+        checked.append(slide)
+        if size in ((1366, 768), (1920, 1080)) and slide in ("join", "open:vacas", "feliz:chart", "vacas:wall",
+                                                             "varita:top", "clientelitis:radar"):
+            SHOTS.mkdir(exist_ok=True)
+            stage.screenshot(path=str(SHOTS / f"stage-{size[0]}x{size[1]}-{slide.replace(':', '-')}.png"))
+    assert len(checked) >= 5
+    context.close()
+
+
+def test_the_console_fits_a_laptop_and_its_keys_move_the_stage(voila_server, laptop, demo):
+    store, room, key = demo
+    _on(store, room, "join")
+    console = laptop.new_page()
+    console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+    stage = laptop.new_page()
+    stage.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
+    expect(stage.locator(".cl-join-slide")).to_be_visible()
+    console.bring_to_front()
+    # the live controls, all on the first screen of a 1366x768 laptop
+    live = [console.locator(".cl-agenda-row").last, console.get_by_role("button", name=re.compile("resultados")).first,
+            console.get_by_role("button", name="Iniciar temporizador"), console.get_by_role("button", name="Siguiente"),
+            console.get_by_role("button", name="Anterior"), console.get_by_role("button", name="Negro"),
+            console.get_by_label("Diapositiva"), console.locator(".cl-on-stage"), console.locator(".cl-missing")]
+    for control in live:
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        assert box["y"] + box["height"] <= 768, control
+    assert console.evaluate("document.documentElement.scrollWidth") <= 1366
+    SHOTS.mkdir(exist_ok=True)
+    console.screenshot(path=str(SHOTS / "console-1366x768.png"))
+    # a clicker's keys on the console move the stage on the projector
+    console.locator("body").press("ArrowRight")
+    expect(stage.locator(".cl-stage-title h1")).to_have_text("¿Sale más feliz de lo que entró?")
+    console.locator("body").press("PageDown")
+    expect(stage.locator(".cl-stage-title h1")).to_have_text("Felicidad al entrar y al salir (promedio de la sala)")
+    console.locator("body").press("b")
+    expect(stage.locator(".cl-stage")).to_have_class(re.compile("cl-blank"))
+    console.locator("body").press("PageUp")  # moving on lights the screen again
+    expect(stage.locator(".cl-stage")).not_to_have_class(re.compile("cl-blank"))
+    expect(stage.locator(".cl-stage-title h1")).to_have_text("¿Sale más feliz de lo que entró?")
+    console.locator("body").press("t")
+    expect(stage.locator(".cl-stage-timer")).to_have_text(re.compile(r"\d\d:\d\d"))
+    console.get_by_label("Minutos").press("t")  # typing in a field is not a command
+    expect(stage.locator(".cl-stage-timer")).to_have_text(re.compile(r"\d\d:\d\d"))
+    console.evaluate("document.activeElement.blur()")
+    console.locator("body").press("t")
+    expect(stage.locator(".cl-stage-timer")).to_have_text("")
+    # and on the stage itself (a clicker plugged into the projector's machine)
+    stage.bring_to_front()
+    stage.locator("body").press("ArrowRight")
+    expect(stage.locator(".cl-stage-title h1")).to_have_text("Felicidad al entrar y al salir (promedio de la sala)")
+    expect(console.locator(".cl-on-stage")).to_contain_text("Felicidad al entrar y al salir")
+    stage.get_by_role("button", name="Salir del modo proyección").click()  # back to the console on this screen
+    expect(stage.locator(".cl-console-live")).to_be_visible()
+    console.close()
+    stage.close()
+
+
+@pytest.mark.parametrize("width", [412, 320])
+def test_phones_never_scroll_sideways_and_keep_the_header_short(voila_server, browser, demo, width):
+    store, room, _key = demo
+    _, token = store.join(room, f"Teléfono {width}", "Caja")
+    context = browser.new_context(viewport={"width": width, "height": 915 if width == 412 else 640})
+    context.set_default_timeout(60_000)
+    phone = context.new_page()
+    phone.goto(voila_server.url("00_bienvenida.ipynb", f"room={room.code}&me={token}"))
+    height = phone.viewport_size["height"]
+    for ex in exercises.EXERCISES:
+        store.update_room_state(room.id, phase=ex)
+        expect(phone.locator(f".cl-{ex}")).to_be_visible()
+        steps = phone.locator(".cl-steps .widget-toggle-button")
+        for i in range(max(1, steps.count())):
+            if steps.count():
+                steps.nth(i).click()
+            try:  # charts are fitted to their box once it is on screen: wait for that, never for a fixed time
+                phone.wait_for_function(WIDER + ".length === 0 && document.documentElement.scrollWidth <= innerWidth",
+                                        timeout=15_000)
+            except Exception:
+                pytest.fail(f"{ex}, step {i}: wider than the screen: {phone.evaluate(WIDER)[:5]}")
+        if width == 412:
+            phone.screenshot(path=str(SHOTS / f"phone-{width}-{ex}.png"))
+    header = phone.locator(".cl-participant-head").bounding_box()
+    assert header["height"] <= height / 5, header
+    context.close()
