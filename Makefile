@@ -7,7 +7,7 @@ PORT ?= 8866
 HOST_IP := $(shell hostname -I 2>/dev/null | awk '{print $$1}')
 PUBLIC_URL ?= http://$(if $(HOST_IP),$(HOST_IP),localhost):$(PORT)
 
-.PHONY: start lab test bench install install-test chromium postgresql fonts demo clean
+.PHONY: start lab test bench screenshots install install-test chromium postgresql fonts demo clean
 
 # After every install: the lean Plotly table next to the notebooks, our Voila template where Voila finds it.
 PUBLISH = $(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
@@ -84,6 +84,10 @@ test: install-test
 
 bench: install-test
 	$(BIN)/python -m tests.bench
+
+# The README's pictures (docs/img), taken from the demo room by a real server and browser.
+screenshots: install-test
+	$(BIN)/python -m tests.screenshots
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -485,7 +485,7 @@ def long_list(server: Server, db_url: str, entries: int = 300, markers: int = 20
                                      args=CHROMIUM_ARGS)
         phone = browser.new_page(viewport={"width": 412, "height": 915})
         phone.goto(server.url("03_vacas_sagradas.ipynb", f"room={room.code}&me={token}"))
-        phone.get_by_role("button", name="2. Votar").click(timeout=120_000)
+        phone.get_by_role("radio", name="2. Votar").click(timeout=120_000)
         console = browser.new_page(viewport={"width": 1400, "height": 1000})
         console.goto(server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
         console.get_by_role("button", name="Limpiar la casa: la cacería de vacas sagradas").click(timeout=120_000)
@@ -509,6 +509,39 @@ def long_list(server: Server, db_url: str, entries: int = 300, markers: int = 20
         browser.close()
     return {"entries": entries, "phone_p50_s": pct(phone_lat, 50), "phone_p95_s": pct(phone_lat, 95),
             "console_p50_s": pct(console_lat, 50), "console_p95_s": pct(console_lat, 95), "dom": dom}
+
+
+def stage_keys(server: Server, room, key: str, presses: int = 32) -> dict:
+    """The facilitator's clicker: from a key pressed on the console (→, then ← back) to the projector's stage
+    showing the next slide's title, both windows in one browser (one clock), one press at a time."""
+    from playwright.sync_api import sync_playwright
+
+    lat = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+                                     args=CHROMIUM_ARGS)
+        laptop = {"width": 1366, "height": 768}
+        console = browser.new_page(viewport=laptop)
+        console.goto(server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
+        console.locator(".cl-console-live").wait_for(timeout=120_000)
+        stage = browser.new_page(viewport=laptop)
+        stage.goto(server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
+        stage.locator(".cl-stage-title h1").wait_for(timeout=120_000)
+        console.locator("body").press("Home")  # nothing: a key that is no command, the page has the focus
+        console.evaluate("() => { window.__pressed = 0; document.addEventListener('keydown', () => "
+                         "{ window.__pressed = Date.now(); }, true); }")
+        stage.evaluate("() => { window.__shown = 0; new MutationObserver(() => { window.__shown = Date.now(); })"
+                       ".observe(document.querySelector('.cl-stage-title'), {subtree: true, childList: true, "
+                       "characterData: true}); }")
+        for k in range(presses):
+            before = stage.locator(".cl-stage-title h1").inner_text()
+            console.keyboard.press("ArrowRight" if (k // 8) % 2 == 0 else "ArrowLeft")
+            stage.wait_for_function("t => document.querySelector('.cl-stage-title h1').textContent !== t",
+                                    arg=before, polling=10, timeout=30_000)
+            lat.append((stage.evaluate("window.__shown") - console.evaluate("window.__pressed")) / 1000)
+            time.sleep(0.5)
+        browser.close()
+    return {"presses": len(lat), "p50_s": pct(lat, 50), "p95_s": pct(lat, 95)}
 
 
 # -- 6. closed pages --------------------------------------------------------------------------------
@@ -681,6 +714,10 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
     rows.append(("live", f"the same: post to the console's wall of {herd['entries']} cows, p50 / p95 (s)",
                  f"{herd['console_p50_s']:.2f} / {herd['console_p95_s']:.2f}", "p95 < 1"))
     rows.append(("live", "the phone's page with that list open: elements in its DOM", f"{herd['dom']}", ""))
+    keys = stage_keys(server, room, key)
+    print(f"stage keys: {keys}", flush=True)
+    rows.append(("live", f"a clicker's key on the console to the projector's next slide ({keys['presses']} presses), "
+                 "p50 / p95 (s)", f"{keys['p50_s']:.2f} / {keys['p95_s']:.2f}", "p95 < 0.5"))
     import psutil
 
     consoles = server.kernels_of("facilitador.ipynb")

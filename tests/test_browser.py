@@ -73,9 +73,11 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
 
     first = part.locator(".cl-row").first
     expect(first).to_contain_text("Reserva de mesa")
-    first.locator(".cl-scale").nth(0).get_by_role("button").nth(4).click()  # entering: delighted
-    first.locator(".cl-scale").nth(1).get_by_role("button").nth(0).click()  # leaving: furious
+    first.locator(".cl-scale").nth(0).get_by_role("radio").nth(4).click()  # entering: delighted
+    first.locator(".cl-scale").nth(1).get_by_role("radio").nth(0).click()  # leaving: furious
     expect(part.get_by_text("Guardado: Reserva de mesa")).to_be_visible()
+    part.get_by_role("button", name="Siguiente: 2. Tu gráfica").click()  # the page's next step
+    expect(part.get_by_role("radio", name="2. Tu gráfica")).to_have_attribute("aria-checked", "true")
     expect(part.locator(".cl-net")).to_contain_text("-4")
     # On the phone the chart's fonts (sized for a projector) are drawn smaller and long touchpoint names wrap,
     # so the plot keeps a good part of the chart's width instead of a sliver beside the names.
@@ -115,7 +117,7 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     expect(part.get_by_text("El facilitador abrirá el ejercicio en un momento.", exact=False)).to_be_visible()
     expect(part.locator(".cl-row")).to_have_count(0)
     feliz_row.get_by_role("button", name="Abrir el ejercicio").click()
-    expect(part.locator(".cl-row").first).to_be_visible()
+    expect(part.locator(".cl-net")).to_be_visible()  # back where the participant was
     console.get_by_role("button", name="Iniciar temporizador").click()
     expect(part.locator(".cl-timer")).to_have_text(re.compile(r"^\s*\d\d:\d\d\s*$"))
     expect(console.locator(".cl-timer")).to_have_text(re.compile(r"^\s*\d\d:\d\d\s*$"))
@@ -129,9 +131,7 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     part.reload()
     expect(part.get_by_text("¡Hola, Zoe <b>!")).to_be_visible()
     first = part.locator(".cl-row").first
-    expect(first.locator(".cl-scale").nth(0).get_by_role("button").nth(4)).to_have_class(
-        __import__("re").compile("mod-active")
-    )
+    expect(first.locator(".cl-scale").nth(0).get_by_role("radio").nth(4)).to_have_attribute("aria-checked", "true")
     store = voila_server.store()
     room = store.room_by_code(code)
     answers = store.responses(room.id)
@@ -200,6 +200,7 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
 
     part = context.new_page()
     part.goto(voila_server.url("00_bienvenida.ipynb", f"room={room.code}&me={token}"))
+    part.get_by_role("radio", name="3. Tu idea").click()
     part.get_by_role("button", name="Enviar idea").click()
     expect(part.get_by_text("Escribe algo antes de enviar (no puede quedar vacío).")).to_be_visible()
     part.get_by_placeholder("p. ej. avisar en cuanto algo esté listo, sin que el cliente tenga que preguntar").fill("x" * 300)
@@ -219,6 +220,10 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     projector = context.new_page()
     projector.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     projector.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
+    expect(projector.locator(".cl-join-slide")).to_be_visible()
+    from widgets import slides
+
+    store.change_room_state(room.id, lambda s: slides.with_slide(s, "feliz:ideas"))  # the stage shows the ideas
     expect(projector.locator(".cl-wall-text", has_text="Idea grosera")).to_have_text(hostile)
     for text in more:  # shown as typed: no maths typeset, no SVG, no link
         expect(projector.locator(".cl-wall-text").filter(has_text=text[2:9])).to_have_text(text)
@@ -228,7 +233,7 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     expect(projector.get_by_role("button", name="Mostrar resultados")).to_be_hidden()
     expect(projector.get_by_role("button", name="Ocultar resultados")).to_be_hidden()
     expect(projector.get_by_role("button", name="Ocultar")).to_have_count(0)
-    expect(projector.locator(".cl-code")).to_have_text(room.code)
+    expect(projector.locator(".cl-corner-code")).to_have_text(room.code)  # latecomers can still join
     projector.evaluate("window.__sameDocument = 3")
 
     entry.get_by_role("button", name="Ocultar").click()
@@ -288,31 +293,31 @@ def test_magic_wand_two_teammates_rate_imagine_vote_and_console_shows_it(voila_s
 
     # Both rate today's first touchpoint.
     for page, enter, leave in ((a, 3, 1), (b, 4, 0)):
-        page.get_by_role("button", name="2. Hoy").click()
+        page.get_by_role("radio", name="2. Hoy").click()
         row = page.locator(".cl-varita .cl-row").first
         expect(row).to_contain_text("Reserva de mesa")
-        row.locator(".cl-scale").nth(0).get_by_role("button").nth(enter).click()
-        row.locator(".cl-scale").nth(1).get_by_role("button").nth(leave).click()
+        row.locator(".cl-scale").nth(0).get_by_role("radio").nth(enter).click()
+        row.locator(".cl-scale").nth(1).get_by_role("radio").nth(leave).click()
         expect(page.get_by_text("Guardado.")).to_be_visible()
 
     # Ana imagines the irresistible experience.
-    a.get_by_role("button", name="3. Varita").click()
+    a.get_by_role("radio", name="3. Varita").click()
     a.get_by_role("button", name="Agregar idea").click()
     expect(a.get_by_text("No puede quedar vacío", exact=False).or_(a.get_by_text("Escribe algo antes de enviar", exact=False))).to_be_visible()
     a.get_by_placeholder("tu idea para este momento (máx. 200 caracteres)").fill("Avisar por mensaje cuando la mesa esté lista")
     scales = a.locator(".cl-varita .cl-scale")
     for i, choice in enumerate((4, 3, 0, 4)):  # delight 5, unique 4, effort 1, leaving 😍
-        scales.nth(i).get_by_role("button").nth(choice).click()
+        scales.nth(i).get_by_role("radio").nth(choice).click()
     a.get_by_role("button", name="Agregar idea").click()
     expect(a.get_by_text("¡Idea agregada!", exact=False)).to_be_visible()
 
     # Beto votes for it (live list), three votes out of five.
-    b.get_by_role("button", name="4. Votar").click()
+    b.get_by_role("radio", name="4. Votar").click()
     vote_row = b.locator(".cl-vote-row", has_text="Avisar por mensaje")
     for _ in range(3):
         vote_row.get_by_role("button", name=re.compile("^Votar por la idea «Avisar por mensaje")).click()
     expect(b.get_by_text("Usaste 3 de 5 votos.")).to_be_visible()
-    b.get_by_role("button", name="5. Resultado").click()
+    b.get_by_role("radio", name="5. Resultado").click()
     expect(b.locator(".cl-table")).to_contain_text("Avisar por mensaje")
 
     # The console shows the team's before/after with the voted idea once revealed.
@@ -345,10 +350,10 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
         page.get_by_role("button", name="Publicar vaca").click()
         expect(page.get_by_text("Ponle un nombre corto a la vaca", exact=False)).to_be_visible()
         page.get_by_placeholder("p. ej. Firma en cada hoja").fill("x" * 1000)
-        page.get_by_role("button", name="Control").click()
-        page.get_by_role("button", name="Clientes externos").click()
-        page.get_by_role("button", name="Retrasa").click()
-        page.get_by_role("button", name="Cada día").click()
+        page.get_by_role("radio", name="Control").click()
+        page.get_by_role("radio", name="Clientes externos").click()
+        page.get_by_role("checkbox", name="Retrasa").click()
+        page.get_by_role("radio", name="Cada día").click()
         page.get_by_role("button", name="Publicar vaca").click()
         expect(page.get_by_text("El nombre es demasiado largo: 1000 caracteres", exact=False)).to_be_visible()
         page.get_by_placeholder("p. ej. Firma en cada hoja").fill(name)
@@ -382,20 +387,20 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
     expect(cow_row(posts[0])).to_contain_text("↳ " + posts[1])
 
     for page, plan in zip(pages, ({posts[0]: 3}, {posts[0]: 2, posts[2]: 1}, {posts[0]: 1})):
-        page.get_by_role("button", name="2. Votar").click()
+        page.get_by_role("radio", name="2. Votar").click()
         for cow_name, n in plan.items():
             row = page.locator(".cl-cow-vote").filter(has=page.get_by_text(cow_name, exact=True))
             for _ in range(n):
                 row.get_by_role("button", name=f"Votar por «{cow_name}»").click()
         used = sum(plan.values())
         expect(page.get_by_text(f"Usaste {used} de 5 votos.")).to_be_visible()
-    pages[0].get_by_role("button", name="3. Plan").click()
+    pages[0].get_by_role("radio", name="3. Plan").click()
     expect(pages[0].get_by_text("El plan de acción aparecerá cuando el facilitador muestre los resultados.")).to_be_visible()
 
     expect(console.get_by_text("2 vacas en el rebaño · ya votaron 3 de 3")).to_be_visible()
     panel = console.locator(".cl-card", has_text="Muro de vacas")
     panel.locator("select").last.select_option(label=f"{posts[0]} (6)")
-    panel.get_by_role("button", name="Exterminar").click()
+    panel.get_by_role("radio", name="Exterminar").click()
     panel.get_by_label("Responsable").fill("Gerencia de operaciones")
     panel.get_by_label("Primer paso").fill("Quitar la firma del formulario")
     panel.locator("input[type=date]").fill("2020-01-15")
@@ -410,7 +415,7 @@ def test_sacred_cows_posted_merged_voted_revealed_and_planned(voila_server, cont
     expect(plan).to_contain_text("Exterminar")
     expect(plan.locator("tr").nth(1).locator("td").nth(2)).to_have_text("6")
     console.get_by_role("button", name="Mostrar resultados").click()
-    expect(console.get_by_text("Las vacas más odiadas")).to_be_visible()
+    expect(console.locator(".js-plotly-plot").get_by_text("Las vacas más odiadas")).to_be_visible()
     expect(pages[0].locator("table.cl-plan")).to_contain_text("Gerencia de operaciones")  # live, no reload
     shot(console, "vacas-facilitator")
 
@@ -429,9 +434,9 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     part.get_by_role("button", name="Agregar cliente").click()
     expect(part.get_by_text("Escribe quién es ese cliente (no puede quedar vacío).")).to_be_visible()
     part.get_by_placeholder("p. ej. Contabilidad, mi jefa, los choferes, mi pareja").fill("Mi jefa")
-    part.get_by_role("button", name="Jefe", exact=True).click()
+    part.get_by_role("radio", name="Jefe", exact=True).click()
     part.get_by_placeholder("p. ej. el reporte semanal").fill("El cierre mensual")
-    part.locator(".cl-clientes .cl-scale").get_by_role("button").nth(1).click()
+    part.locator(".cl-clientes .cl-scale").get_by_role("radio").nth(1).click()
     part.get_by_placeholder("p. ej. mandarlo el lunes temprano y sin errores").fill("Avisar antes de los cambios")
     part.get_by_role("button", name="Agregar cliente").click()
     expect(part.get_by_text("«Mi jefa» agregado.", exact=False)).to_be_visible()
@@ -441,19 +446,19 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     console = context.new_page()
     console.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
     console.get_by_role("button", name="Mostrar resultados").click()
-    expect(console.get_by_text("Las relaciones que dejan a la gente menos feliz")).to_be_visible()
+    expect(console.get_by_role("heading", name="Las relaciones que dejan a la gente menos feliz")).to_be_visible()
     expect(console.locator("ul.cl-people", has_text="Avisar antes de los cambios")).to_be_visible()
     expect(console.get_by_text("Los clientes que olvidamos", exact=False)).to_be_visible()
 
     console.locator(".cl-agenda-row", has_text="Clientelitis: contagiar").get_by_role("button", name="Abrir el ejercicio").click()
-    expect(part.get_by_role("button", name="1. Habilidades")).to_be_visible()  # switched without reload
+    expect(part.get_by_role("radio", name="1. Habilidades")).to_be_visible()  # switched without reload
     scales = part.locator(".cl-clientelitis .cl-scale")
     expect(scales).to_have_count(9)
     for i in range(9):
-        scales.nth(i).get_by_role("button").nth(3).click()
+        scales.nth(i).get_by_role("radio").nth(3).click()
     expect(part.get_by_text("Guardado.")).to_be_visible()
 
-    part.get_by_role("button", name="2. Refuerzo").click()
+    part.get_by_role("radio", name="2. Refuerzo").click()
     expect(part.get_by_role("heading", name="Refuerzo")).to_be_visible()
     soon = dt.date.today().replace(day=1) + dt.timedelta(days=62)
     from widgets.i18n import month_names
@@ -464,12 +469,12 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     expect(part.get_by_text("Agregado al plan.")).to_be_visible()
     expect(part.locator(".cl-plan-warning", has_text="no hay nada")).to_be_visible()
 
-    part.get_by_role("button", name="3. Contratar").click()
+    part.get_by_role("radio", name="3. Contratar").click()
     part.get_by_label("Candidato").fill("Pedro Páramo")
     traits = part.locator(".cl-clientelitis .cl-scale")
     for i in range(5):
-        traits.nth(i).get_by_role("button").nth(4).click()
-    part.get_by_role("button", name="Trol (hostil, sarcástico)").click()
+        traits.nth(i).get_by_role("radio").nth(4).click()
+    part.get_by_role("checkbox", name="Trol (hostil, sarcástico)").click()
     part.get_by_role("button", name="Guardar evaluación").click()
     expect(part.get_by_text("Evaluación guardada: No contratar.")).to_be_visible()
 
@@ -503,10 +508,11 @@ def test_two_voila_servers_share_one_postgresql(postgres, context, tmp_path_fact
         part.get_by_placeholder("elige o escribe uno").fill("Recepción")
         part.get_by_role("button", name="Entrar").click()
         row = part.locator(".cl-row").first
-        row.locator(".cl-scale").nth(0).get_by_role("button").nth(3).click()
-        row.locator(".cl-scale").nth(1).get_by_role("button").nth(1).click()
+        row.locator(".cl-scale").nth(0).get_by_role("radio").nth(3).click()
+        row.locator(".cl-scale").nth(1).get_by_role("radio").nth(1).click()
         expect(part.get_by_text("Guardado:", exact=False)).to_be_visible()
         # the net change appears once both answers are stored (leave 2 - enter 4); "Guardado" alone may be the first's
+        part.get_by_role("radio", name="2. Tu gráfica").click()
         expect(part.locator(".cl-net")).to_contain_text("-2")
         # the facilitator on the other server sees the participant and the answer, live
         expect(console.locator(".cl-people li")).to_contain_text("Recepción (1): Zoe")

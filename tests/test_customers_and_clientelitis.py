@@ -51,8 +51,12 @@ def test_customer_validation_and_room_map():
     assert clientes.forgotten(table.reset_index())[0] in ("boss", "colleagues", "team", "suppliers", "family")
     assert "external" not in clientes.forgotten(table.reset_index())
     assert clientes.least_happy(rels, 1)["who"].tolist() == ["Jefa"]
-    chain = value_chain(rels[rels["participant_id"] == 1], "Yo", TR)
-    assert chain.data[0].node.label[0] == "Yo" and len(chain.data[0].link.source) == 4
+    mine = rels[rels["participant_id"] == 1]
+    chain = value_chain(mine, TR)
+    labels = list(chain.data[0].node.label)
+    assert len(chain.data[0].link.source) == len(mine) == 2
+    assert all(labels[s] == r for s, r in zip(chain.data[0].link.source, mine["receives"]))  # what I deliver...
+    assert all(labels[t].startswith(w) for t, w in zip(chain.data[0].link.target, mine["who"]))  # ...to whom
     assert VERMILLION in chain.data[0].link.color  # the boss leaves unhappy
 
 
@@ -162,7 +166,7 @@ def test_full_pass_of_both_apps_with_facilitator(store):
     assert cv.notice.message == t("es", "clientelitis.traits_missing") and cv.candidate.value == "Pedro"
     for w in cv.trait_scales.values():
         w.value = 5
-    cv.flags["troll"].value = True
+    cv.flags.value = ["troll"]
     cv.add_candidate.click()
     assert cv.notice.message == t("es", "clientelitis.candidate_added", verdict="No contratar")
     cpanel = console.panels[4]

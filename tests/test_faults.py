@@ -146,7 +146,6 @@ WORKERS = 2
 #: The round in which everything is killed, answers in flight (after 8 acknowledged rounds).
 KILL_ROUND = 8
 NOTEBOOK = "01_sale_mas_feliz.ipynb"
-ACTIVE = re.compile(r"\bmod-active\b")
 
 
 def schedule(p: int, step: int, n: int) -> tuple[str, int, int]:
@@ -310,7 +309,7 @@ def kill9(server, writer_expected: bool = True) -> None:
 def click(page, step: int, p: int, n: int) -> None:
     field, tp, value = schedule(p, step, n)
     row = page.locator(".cl-row").nth(tp)
-    row.locator(".cl-scale").nth(0 if field == "enter" else 1).get_by_role("button").nth(value - 1).click()
+    row.locator(".cl-scale").nth(0 if field == "enter" else 1).get_by_role("radio").nth(value - 1).click()
 
 
 def shows_answers(page, answers: dict, tps: list[str]) -> None:
@@ -319,11 +318,11 @@ def shows_answers(page, answers: dict, tps: list[str]) -> None:
     for item, value in answers.items():
         row = page.locator(".cl-row").nth(tps.index(item))
         for i, field in enumerate(("enter", "leave")):
-            buttons = row.locator(".cl-scale").nth(i).get_by_role("button")
+            buttons = row.locator(".cl-scale").nth(i).get_by_role("radio")
             if value[field] is None:
-                expect(row.locator(".cl-scale").nth(i).locator(".mod-active")).to_have_count(0)
+                expect(row.locator(".cl-scale").nth(i).locator("[aria-checked=true]")).to_have_count(0)
             else:
-                expect(buttons.nth(value[field] - 1)).to_have_class(ACTIVE)
+                expect(buttons.nth(value[field] - 1)).to_have_attribute("aria-checked", "true")
 
 
 @pytest.mark.browser
@@ -450,9 +449,10 @@ def test_killed_kernel_then_reload_of_the_same_link_restores_the_answers(voila_s
     names = [rows.nth(i).locator(".cl-tp-name").inner_text() for i in range(2)]
     answers = [(0, 0, 5), (0, 1, 2), (1, 0, 3)]  # (row, entering|leaving, face)
     for row, side, face in answers:
-        rows.nth(row).locator(".cl-scale").nth(side).get_by_role("button").nth(face - 1).click()
+        rows.nth(row).locator(".cl-scale").nth(side).get_by_role("radio").nth(face - 1).click()
         expect(rows.nth(row).locator(".cl-saved")).to_contain_text(f"✓ Guardado: {names[row]}")
     idea = "Check-in por WhatsApp antes de llegar 🛎️"
+    page.get_by_role("radio", name="3. Tu idea").click()
     page.get_by_placeholder("p. ej. avisar en cuanto algo esté listo, sin que el cliente tenga que preguntar").fill(idea)
     page.get_by_role("button", name="Enviar idea").click()
     expect(page.get_by_text("¡Idea guardada!", exact=False)).to_be_visible()
@@ -470,9 +470,10 @@ def test_killed_kernel_then_reload_of_the_same_link_restores_the_answers(voila_s
     assert page.url == link
     expect(page.get_by_text("¡Hola, Iris!")).to_be_visible()
     for row, side, face in answers:
-        buttons = rows.nth(row).locator(".cl-scale").nth(side).get_by_role("button")
-        expect(buttons.nth(face - 1)).to_have_class(ACTIVE)
-    expect(rows.nth(1).locator(".cl-scale").nth(1).locator(".mod-active")).to_have_count(0)
+        buttons = rows.nth(row).locator(".cl-scale").nth(side).get_by_role("radio")
+        expect(buttons.nth(face - 1)).to_have_attribute("aria-checked", "true")
+    expect(rows.nth(1).locator(".cl-scale").nth(1).locator("[aria-checked=true]")).to_have_count(0)
+    page.get_by_role("radio", name="3. Tu idea").click()
     expect(page.get_by_placeholder("p. ej. avisar en cuanto algo esté listo, sin que el cliente tenga que preguntar")).to_have_value(idea)
     assert len({u for u in sockets if "/api/kernels/" in u}) == 2  # it did talk to a new kernel
     journey = touchpoints("hotel", "es")

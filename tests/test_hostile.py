@@ -320,7 +320,7 @@ def check_widget_markup(value: str) -> None:
     for tag in DANGEROUS & set(m.tags):
         if tag == "svg" and "cl-qr" in value:
             continue
-        if tag == "a" and ("cl-join-link" in value or "cl-room-console" in value or "cl-download" in value):
+        if tag == "a" and any(c in value for c in ("cl-join-link", "cl-room-console", "cl-download", "cl-open-projector")):
             continue
         pytest.fail(f"<{tag}> in an HTML widget: {value[:300]}")
 
@@ -772,7 +772,7 @@ def _label_figures() -> dict[str, tuple[go.Figure, Callable[[str], list[str]]]]:
         "ideas_matrix": (charts.ideas_matrix(ideas, {}, tr, quick_win=varita.quick_win), whole),
         "cow_matrix": (charts.cow_matrix(board, tr, in_zone=vacas.exterminate_zone), short(28)),
         "cow_leaderboard": (charts.cow_leaderboard(board, tr, top=n), short(40)),
-        "value_chain": (charts.value_chain(rels, LABELS[0], tr), whole),
+        "value_chain": (charts.value_chain(rels, tr), whole),
         "plan_timeline": (charts.plan_timeline(plan, TODAY, tr), whole),
         "waves_chart": (charts.waves_chart(waves, tr), lambda text: plot_lines(text, 14)),  # wrapped, all of it
     }
@@ -832,7 +832,7 @@ def _set(**widgets_values) -> dict:
 def _fill_cow(ui, name, rule):
     v = ui.cows
     typed = _set(name=(v.name, name), rule=(v.rule, rule), kind=(v.kind, "control"), who=(v.who, "both"),
-                 freq=(v.freq, 3), how=(v.how["delays"], True))
+                 freq=(v.freq, 3), how=(v.how, ["delays"]))
     return typed
 
 

@@ -37,6 +37,7 @@ def test_no_empty_texts_and_same_placeholders(lang):
         for form, value in _forms(text).items():
             assert value.strip(), key
             assert _placeholders(value) == expected, (key, form)
+            assert "`" not in value, (key, "a page shows text as written: Markdown's backticks would show")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -86,7 +86,7 @@ def test_a_phone_holding_the_voting_list_follows_a_room_posting_past_a_hundred_c
     phone.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     phone.on("pageerror", lambda e: errors.append(str(e)))
     phone.goto(voila_server.url("03_vacas_sagradas.ipynb", f"room={room.code}&me={token}"))
-    phone.get_by_role("button", name="2. Votar").click()
+    phone.get_by_role("radio", name="2. Votar").click()
     expect(phone.get_by_text("Todavía no hay vacas para votar.")).to_be_visible()
     console = context.new_page()
     console.on("pageerror", lambda e: errors.append(str(e)))

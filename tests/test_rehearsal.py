@@ -49,6 +49,18 @@ def no_names(page) -> None:
         assert name not in text and name.split()[0] not in text, f"{name} on the projector"
 
 
+def on_stage(projector, title: str) -> None:
+    """The projector shows the slide titled ``title`` (and has drawn it)."""
+    expect(projector.locator(".cl-stage-title h1")).to_have_text(title)
+    projector.wait_for_function("() => !document.querySelector('.cl-stage .cl-starting')")
+
+
+def next_slide(console, projector, title: str) -> None:
+    """The facilitator presses → on the console (a clicker's key): the projector moves to ``title``."""
+    console.locator("body").press("ArrowRight")
+    on_stage(projector, title)
+
+
 def open_workshop(console, title: str) -> None:
     console.locator(".cl-agenda-row", has_text=title).get_by_role("button", name="Abrir el ejercicio").click()
 
@@ -81,28 +93,38 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
         expect(phone.get_by_text("Crear una sala (facilitador)")).to_have_count(0)  # never the facilitator's forms
         phones.append(phone)
     expect(console.locator(".cl-big-number").first).to_have_text("3")
-    expect(projector.locator(".cl-big-number").first).to_have_text("3")
-    no_names(projector)  # who joined: counts per team, no names
+    expect(projector.locator(".cl-join-count")).to_have_text("3 personas en la sala")  # the join slide counts
+    no_names(projector)
     shot(projector, "1-projector-joined")
 
     # 1. ¿Sale más feliz? -- opens with its results hidden and no timer; a timer of its own
+    console.bring_to_front()  # the facilitator's window has the keyboard (and the clicker)
+    next_slide(console, projector, "¿Sale más feliz de lo que entró?")  # the first workshop, open since the start
+    expect(projector.locator(".cl-answered")).to_have_text("0 de 3 han respondido")
+    expect(projector.locator(".cl-corner-code")).to_have_text(room.code)  # latecomers still see the code
     expect(console.locator(".cl-hidden-results").first).to_be_visible()
-    expect(projector.locator(".cl-hidden-results").first).to_be_visible()
     console.get_by_role("button", name="Iniciar temporizador").click()
+    expect(projector.locator(".cl-stage-timer")).to_have_text(re.compile(r"\d\d:\d\d"))
     for phone in phones:
         expect(phone.locator(".cl-timer")).to_have_text(re.compile(r"\d\d:\d\d"))
     for i, phone in enumerate(phones):
         row = phone.locator(".cl-row").first
-        row.locator(".cl-scale").nth(0).get_by_role("button").nth(3).click()
-        row.locator(".cl-scale").nth(1).get_by_role("button").nth(i).click()
+        row.locator(".cl-scale").nth(0).get_by_role("radio").nth(3).click()
+        row.locator(".cl-scale").nth(1).get_by_role("radio").nth(i).click()
         in_view(row.locator(".cl-row-status", has_text="Guardado"))  # said where the tap was
+        phone.get_by_role("radio", name="3. Tu idea").click()
         box = phone.get_by_placeholder(re.compile("^p. ej. avisar en cuanto"))
         box.fill(f"Idea de la fila {i}")
         phone.get_by_role("button", name="Enviar idea").click()
         in_view(phone.get_by_text("¡Idea guardada!", exact=False))
     shot(phones[0], "2-phone-feliz")
+    expect(projector.locator(".cl-answered")).to_have_text("3 de 3 han respondido")
     expect(console.locator(".cl-wall-text", has_text="Idea de la fila 2")).to_be_visible()
-    console.get_by_role("button", name="Mostrar resultados").click()
+    next_slide(console, projector, "Felicidad al entrar y al salir (promedio de la sala)")
+    expect(projector.locator(".cl-hidden-results")).to_be_visible()  # not before the facilitator says so
+    next_slide(console, projector, "Ideas de la sala")
+    expect(projector.locator(".cl-hidden-results")).to_be_visible()
+    console.locator("body").press("r")  # a clicker's R: reveal
     expect(projector.locator(".cl-wall-text", has_text="Idea de la fila 2")).to_be_visible()
     no_names(projector)
     shot(projector, "3-projector-feliz-revealed")
@@ -110,22 +132,25 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
     # 2. La varita mágica -- the next workshop opens hidden, without the first one's timer
     open_workshop(console, "Diseñar la experiencia")
     for phone in phones:
-        expect(phone.get_by_role("button", name="3. Varita")).to_be_visible()
+        expect(phone.get_by_role("radio", name="3. Varita")).to_be_visible()
         expect(phone.locator(".cl-timer")).to_have_text("")
         assert phone.evaluate("window.scrollY") == 0  # at the top of the new workshop
-    expect(projector.locator(".cl-hidden-results").first).to_be_visible()
+    on_stage(projector, "Diseñar la experiencia: la varita mágica")
+    expect(projector.locator(".cl-stage-timer")).to_have_text("")  # not the first workshop's timer
+    next_slide(console, projector, "Fans: momentos en que sale más feliz de lo que entró")
+    expect(projector.locator(".cl-hidden-results")).to_be_visible()
     a = phones[0]
-    a.get_by_role("button", name="3. Varita").click()
+    a.get_by_role("radio", name="3. Varita").click()
     for text in ("Recibir por su nombre", "Mensaje al llegar"):
         a.get_by_placeholder("tu idea para este momento (máx. 200 caracteres)").fill(text)
         scales = a.locator(".cl-varita .cl-scale")
         for k, choice in enumerate((4, 3, 0, 4)):
-            scales.nth(k).get_by_role("button").nth(choice).click()
+            scales.nth(k).get_by_role("radio").nth(choice).click()
         a.get_by_role("button", name="Agregar idea").click()
         in_view(a.get_by_text("¡Idea agregada!", exact=False))
     wand_votes = {1: {"Recibir por su nombre": 2}, 2: {"Mensaje al llegar": 3}}
     for i in wand_votes:
-        phones[i].get_by_role("button", name="4. Votar").click()
+        phones[i].get_by_role("radio", name="4. Votar").click()
     for i, plan in wand_votes.items():  # both vote at once
         for idea, n in plan.items():
             for _ in range(n):
@@ -139,17 +164,20 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
     open_workshop(console, "Limpiar la casa")
     cows = ["Firma del gerente", "Tres copias", "Fila para todo"]
     for i, phone in enumerate(phones):
-        expect(phone.get_by_role("button", name="1. Cazar")).to_be_visible()
+        expect(phone.get_by_role("radio", name="1. Cazar")).to_be_visible()
         phone.get_by_label("Nombre corto").fill(cows[i])
-        phone.get_by_role("button", name="Procedimiento").click()
-        phone.get_by_role("button", name="A ambos").click()
-        phone.get_by_role("button", name="Retrasa").click()
-        phone.get_by_role("button", name="Cada día").click()
+        phone.get_by_role("radio", name="Procedimiento").click()
+        phone.get_by_role("radio", name="A ambos").click()
+        phone.get_by_role("checkbox", name="Retrasa").click()
+        phone.get_by_role("radio", name="Cada día").click()
         phone.get_by_role("button", name="Publicar vaca").click()
         in_view(phone.get_by_text(f"¡Vaca «{cows[i]}» publicada!", exact=False))
     # cows appear on the projected wall as they are posted, with no names; the votes and charts stay hidden
+    on_stage(projector, "Limpiar la casa: la cacería de vacas sagradas")
+    next_slide(console, projector, "Muro de vacas")
     expect(projector.locator(".cl-cow")).to_have_count(3)
-    expect(projector.locator(".cl-hidden-results").first).to_be_visible()
+    next_slide(console, projector, "Las vacas más odiadas")
+    expect(projector.locator(".cl-hidden-results")).to_be_visible()
     expect(console.locator(".cl-cow")).to_have_count(3)
     no_names(projector)
     for name, _team in PEOPLE:  # not even on the console's wall: the room is anonymous
@@ -158,7 +186,7 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
                 {"Firma del gerente": 2, "Tres copias": 0, "Fila para todo": 1},
                 {"Firma del gerente": 1, "Tres copias": 1, "Fila para todo": 3}]
     for phone in phones:
-        phone.get_by_role("button", name="2. Votar").click()
+        phone.get_by_role("radio", name="2. Votar").click()
     for round_ in range(3):  # everybody taps at the same time, round after round
         for phone, plan in zip(phones, intended):
             for cow, n in plan.items():
@@ -175,7 +203,8 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
         assert {cow: votes.get(cows_by_name[cow], 0) for cow in plan} == plan, name
     shot(phones[2], "5-phone-vacas-votes")
     console.get_by_role("button", name="Mostrar resultados").click()
-    expect(projector.locator(".cl-hidden-results").first).to_be_hidden()
+    expect(projector.locator(".cl-hidden-results")).to_have_count(0)
+    expect(projector.locator(".cl-stage .js-plotly-plot")).to_be_visible()
     no_names(projector)
     shot(projector, "6-projector-vacas-revealed")
 
@@ -183,13 +212,16 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
     open_workshop(console, "Cliente es todo aquel")
     for i, phone in enumerate(phones):
         phone.get_by_placeholder("p. ej. Contabilidad, mi jefa, los choferes, mi pareja").fill(f"Cliente {i}")
-        phone.get_by_role("button", name="Jefe", exact=True).click()
+        phone.get_by_role("radio", name="Jefe", exact=True).click()
         phone.get_by_placeholder("p. ej. el reporte semanal").fill("El cierre mensual")
-        phone.locator(".cl-clientes .cl-scale").get_by_role("button").nth(2).click()
+        phone.locator(".cl-clientes .cl-scale").get_by_role("radio").nth(2).click()
         phone.get_by_placeholder("p. ej. mandarlo el lunes temprano y sin errores").fill(f"Mejora {i}")
         phone.get_by_role("button", name="Agregar cliente").click()
         in_view(phone.get_by_text(f"«Cliente {i}» agregado.", exact=False))
-    expect(projector.locator(".cl-hidden-results").first).to_be_visible()
+    on_stage(projector, "Cliente es todo aquel que no soy yo")
+    expect(projector.locator(".cl-answered")).to_have_text("3 de 3 han respondido")
+    next_slide(console, projector, "¿Qué tan felices se van nuestros clientes?")
+    expect(projector.locator(".cl-hidden-results")).to_be_visible()
     no_names(projector)
 
     # 5. Clientelitis
@@ -198,16 +230,22 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
         scales = phone.locator(".cl-clientelitis .cl-scale")
         expect(scales).to_have_count(9)
         for k in range(9):
-            scales.nth(k).get_by_role("button").nth(3).click()
+            scales.nth(k).get_by_role("radio").nth(3).click()
         in_view(phone.locator(".cl-clientelitis").get_by_text("Guardado."))
-    expect(projector.locator(".cl-hidden-results").first).to_be_visible()
+    on_stage(projector, "Clientelitis: contagiar, reforzar y contratar")
+    next_slide(console, projector, "Habilidades de servicio de la sala (promedio y rango)")
+    expect(projector.locator(".cl-hidden-results")).to_be_visible()
     shot(phones[0], "7-phone-clientelitis")
 
     # Back to the first workshop: its own timer and its results, as it was left
     open_workshop(console, "¿Sale más feliz")
     for phone in phones:
         expect(phone.locator(".cl-timer")).to_have_text(re.compile(r"\d\d:\d\d"))
-    expect(projector.locator(".cl-wall-text", has_text="Idea de la fila 0")).to_be_visible()
+    on_stage(projector, "¿Sale más feliz de lo que entró?")
+    expect(projector.locator(".cl-stage-timer")).to_have_text(re.compile(r"\d\d:\d\d"))  # its own, still running
+    next_slide(console, projector, "Felicidad al entrar y al salir (promedio de la sala)")
+    next_slide(console, projector, "Ideas de la sala")
+    expect(projector.locator(".cl-wall-text", has_text="Idea de la fila 0")).to_be_visible()  # revealed, as left
     no_names(projector)
     shot(projector, "8-projector-back-to-feliz")
 
@@ -233,6 +271,8 @@ def test_a_whole_agenda_as_a_facilitator_runs_it(voila_server, browser):
         fh.seek(log_start)
         log = fh.read()
     assert "Traceback" not in log, log[max(0, log.find("Traceback") - 2000): log.find("Traceback") + 2000]
+    # and no connection dropped by the server's keep-alive (a page that answers its pings is never "timed out")
+    assert "ping timeout" not in log, [line for line in log.splitlines() if "ping timeout" in line][:3]
     laptop.close()
     for phone in phones:
         phone.context.close()

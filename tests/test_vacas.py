@@ -116,6 +116,7 @@ def test_charts():
     board = cow_leaderboard(table, TR)
     assert [list(tr.x) for tr in board.data] == [[5], [2], [0]]
     assert list(board.layout.yaxis.categoryarray)[-1] == "&lt;b&gt;Firma&lt;/b&gt;"  # most hated on top
+    assert board.layout.xaxis.dtick == 1 and board.layout.xaxis.tickformat == "d"  # whole votes, never 0.5
     assert list(who_donut(table, TR).data[0].values) == [1, 1, 1]
     only_customers = who_donut(table[table["who"] == "customers"], TR).data[0]
     assert list(only_customers.values) == [1, 0, 0]
@@ -148,7 +149,7 @@ def test_three_hunters_merge_vote_reveal_and_plan(store):
     assert a.notice.message.startswith("¡Vaca")
     for view, name in ((b, "Firma en todo"), (c, "Fila para todo")):
         view.name.value, view.kind.value, view.who.value, view.freq.value = name, "process", "both", 5
-        view.how["delays"].value = True
+        view.how.value = ["delays"]
         view.submit()
     console = FacilitatorApp(store, Page({"room": room.code, "key": key}))
     panel = console.panels[2]

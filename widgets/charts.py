@@ -292,6 +292,12 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def count_ticks(most: float) -> dict:
+    """An axis of counts (votes, people): whole numbers only, about six ticks whatever the largest count (Plotly
+    put ticks at 0.5 and 1.5 votes)."""
+    return dict(tick0=0, dtick=max(1, math.ceil(most / 6)), tickformat="d")
+
+
 def cow_matrix(table: pd.DataFrame, tr: Translator, *, title: str = "", in_zone=None) -> go.Figure:
     """Harm (y) vs the value the rule really adds (x); bubble size = votes. The top-left corner (much harm,
     little value) is the quadrant to exterminate. Always two traces (to exterminate, others)."""
@@ -331,7 +337,8 @@ def cow_leaderboard(table: pd.DataFrame, tr: Translator, *, title: str = "", top
     return _figure(data, _layout(
         title, 160 + 52 * max(len(t), 1),
         barmode="overlay", yaxis=dict(categoryorder="array", categoryarray=order, automargin=True, fixedrange=True),
-        xaxis=dict(title=dict(text=tr("vacas.chart.votes")), fixedrange=True, rangemode="tozero"),
+        xaxis=dict(title=dict(text=tr("vacas.chart.votes")), fixedrange=True, rangemode="tozero",
+                   **count_ticks(max(t["votes"], default=0))),
     ))
 
 
@@ -354,10 +361,12 @@ def _happy_color(h) -> str:
     return VERMILLION if h <= 2 else (BLUE if h >= 4 else GREY)
 
 
-def value_chain(rels: pd.DataFrame, me: str, tr: Translator, *, title: str = "") -> go.Figure:
-    """A participant's value chain as a Sankey: me -> what I deliver -> who receives it; the second links
-    are coloured by how happy that customer leaves (vermillion: unhappy, blue: happy)."""
-    nodes = [plot_text(me)]
+def value_chain(rels: pd.DataFrame, tr: Translator, *, title: str = "") -> go.Figure:
+    """A participant's value chain as a Sankey: what I deliver -> who receives it, each link coloured by how
+    happy that customer leaves (vermillion: unhappy, blue: happy). Two columns, not three with "me" first: a
+    phone gives each column's labels half its width, where three columns drew the middle's labels over the
+    last's."""
+    nodes: list[str] = []
     index: dict = {}
 
     def node(kind: str, label: str) -> int:
@@ -370,12 +379,12 @@ def value_chain(rels: pd.DataFrame, me: str, tr: Translator, *, title: str = "")
     for r in rels.itertuples(index=False):
         d = node("d", r.receives)
         w = node("w", f"{r.who} ({tr('clientes.cat.' + r.category)})")
-        src += [0, d]
-        dst += [d, w]
-        val += [1, 1]
-        col += ["rgba(140,140,140,0.35)", _happy_color(r.happiness)]
+        src.append(d)
+        dst.append(w)
+        val.append(1)
+        col.append(_happy_color(r.happiness))
     sankey = dict(
-        type="sankey", node=dict(label=nodes, pad=18, thickness=18, color=[BLACK] + [SKY] * (len(nodes) - 1)),
+        type="sankey", node=dict(label=nodes, pad=18, thickness=18, color=[BLACK if k == "d" else SKY for k, _ in index]),
         link=dict(source=src, target=dst, value=val, color=col), textfont=dict(size=16),
     )
     return _figure([sankey], dict(font=FONT, height=max(320, 90 + 46 * len(rels)), paper_bgcolor="white",

@@ -14,6 +14,8 @@ from . import feliz
 from .chartwidget import Chart
 from .charts import copy_figure, plan_timeline, skills_radar, waves_chart
 from .feliz import RatingError
+from . import pick
+from .pick import Pick
 from .i18n import Translator, month_names
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
@@ -26,11 +28,8 @@ REFUSALS = (StoreError, TextError, RatingError)
 STEPS = ("skills", "plan", "hire")
 
 
-def _scale(description: str) -> W.ToggleButtons:
-    w = W.ToggleButtons(options=[(str(v), v) for v in range(1, 6)], value=None, description=description,
-                        style={"button_width": "46px", "description_width": "initial"})
-    w.add_class("cl-scale")
-    return w
+def _scale(tr: Translator, description: str) -> Pick:
+    return pick.numbers(tr, description)
 
 
 def month_label(month: str, lang: str) -> str:
@@ -74,12 +73,11 @@ class ClientelitisParticipant(W.VBox):
         self.enabled = True
         self._loading = False
         self.notice = Notice()
-        self.steps = W.ToggleButtons(options=[(f"{i + 1}. {tr('clientelitis.step.' + s)}", s) for i, s in enumerate(STEPS)],
-                                     value="skills", style={"button_width": "auto"})
+        self.steps = pick.steps(tr, "clientelitis.step.", STEPS, "skills")
         self.steps.add_class("cl-steps")
         self.steps.observe(lambda _c: self._show_step(), "value")
         # skills
-        self.skills = {s: _scale(tr(f"clientelitis.skill.{s}")) for s in C.SKILLS}
+        self.skills = {s: _scale(tr, tr(f"clientelitis.skill.{s}")) for s in C.SKILLS}
         for w in self.skills.values():
             w.observe(lambda _c: self._save_skills(), "value")
         self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
@@ -106,12 +104,9 @@ class ClientelitisParticipant(W.VBox):
                              self.timeline, self.events)
         # hiring
         self.candidate = W.Text(description=tr("clientelitis.candidate"), style={"description_width": "initial"})
-        self.trait_scales = {t: _scale(tr(f"clientelitis.trait.{t}")) for t in C.TRAITS}
-        self.flags = {f: W.ToggleButton(description=tr(f"clientelitis.flag.{f}"), value=False, button_style="",
-                                        tooltip=tr(f"clientelitis.flag.{f}"))
-                      for f in C.FLAGS}
-        for w in self.flags.values():
-            w.observe(lambda _c, w=w: setattr(w, "icon", "check" if w.value else ""), "value")
+        self.trait_scales = {t: _scale(tr, tr(f"clientelitis.trait.{t}")) for t in C.TRAITS}
+        self.flags = Pick([(tr(f"clientelitis.flag.{f}"), f) for f in C.FLAGS], description=tr("clientelitis.flags"),
+                          multiple=True)
         self.notes = W.Text(description=tr("clientelitis.notes"), style={"description_width": "initial"},
                             layout=W.Layout(width="100%", max_width="640px"))
         self.add_candidate = W.Button(description=tr("clientelitis.add_candidate"), icon="user-plus", button_style="primary")
@@ -119,8 +114,7 @@ class ClientelitisParticipant(W.VBox):
         self.hire_notice = Notice()
         self.scorecards = html("")
         self.box_hire = card(html(f"<h2>{esc(tr('clientelitis.step.hire'))}</h2><p>{esc(tr('clientelitis.hire_intro'))}</p>"),
-                             self.candidate, *self.trait_scales.values(), html(f"<b>{esc(tr('clientelitis.flags'))}</b>"),
-                             W.HBox(list(self.flags.values()), layout=W.Layout(flex_flow="row wrap")), self.notes,
+                             self.candidate, *self.trait_scales.values(), self.flags, self.notes,
                              self.add_candidate, self.hire_notice, self.scorecards)
         self.body = W.VBox()
         self.children = [html(f"<h2>{icon('virus')} {esc(tr('clientelitis.title'))}</h2><p>{esc(tr('clientelitis.intro'))}</p>"),
@@ -182,7 +176,7 @@ class ClientelitisParticipant(W.VBox):
     def submit_candidate(self) -> None:
         try:
             value = C.candidate_value(self.candidate.value, {t: w.value for t, w in self.trait_scales.items()},
-                                      [f for f, w in self.flags.items() if w.value], self.notes.value)
+                                      list(self.flags.value), self.notes.value)
             self.store.save_response(self.participant, C.EXERCISE, C.CANDIDATE_PREFIX + secrets.token_hex(4), value)
         except REFUSALS as exc:
             return self._refuse(exc, self.hire_notice)
@@ -192,8 +186,7 @@ class ClientelitisParticipant(W.VBox):
         self.candidate.value = self.notes.value = ""
         for w in self.trait_scales.values():
             w.value = None
-        for w in self.flags.values():
-            w.value = False
+        self.flags.value = []
         self.refresh()
 
     def _cands(self) -> pd.DataFrame:
@@ -240,7 +233,7 @@ class ClientelitisParticipant(W.VBox):
         if changed:  # a plan's event offers its button only while the room is open
             self.refresh()
         widgets = [*self.skills.values(), self.month, self.event_title, self.everyone, self.audience, self.add_event,
-                   self.candidate, *self.trait_scales.values(), *self.flags.values(), self.notes, self.add_candidate]
+                   self.candidate, *self.trait_scales.values(), self.flags, self.notes, self.add_candidate]
         for w in widgets:
             if hasattr(w, "disabled"):
                 w.disabled = not enabled

@@ -8,7 +8,8 @@ import pandas as pd
 from . import clientes
 from .chartwidget import Chart
 from .charts import category_happiness, copy_figure, internal_external, value_chain
-from .feliz import FACES, SCALE, RatingError
+from .feliz import FACES, RatingError
+from .pick import Pick, faces
 from .i18n import Translator
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
@@ -32,27 +33,26 @@ class ClientesParticipant(W.VBox):
         wide = W.Layout(width="100%", max_width="640px")
         st = {"description_width": "initial"}
         self.who = W.Text(description=tr("clientes.who"), placeholder=tr("clientes.who_placeholder"), style=st, layout=wide)
-        self.category = W.ToggleButtons(options=[(tr(f"clientes.cat.{c}"), c) for c in clientes.CATEGORIES], value=None,
-                                        description=tr("clientes.category"), style={**st, "button_width": "auto"})
-        self.category.add_class("cl-choice")
+        self.category = Pick([(tr(f"clientes.cat.{c}"), c) for c in clientes.CATEGORIES], description=tr("clientes.category"))
         self.receives = W.Text(description=tr("clientes.receives"), placeholder=tr("clientes.receives_placeholder"),
                                style=st, layout=wide)
-        self.happiness = W.ToggleButtons(options=[(FACES[v], v) for v in SCALE], value=None,
-                                         description=tr("clientes.happiness"), style={**st, "button_width": "48px"})
-        self.happiness.add_class("cl-scale")
+        self.happiness = faces(tr, tr("clientes.happiness"))
         self.better = W.Text(description=tr("clientes.better"), placeholder=tr("clientes.better_placeholder"),
                              style=st, layout=wide)
         self.add = W.Button(description=tr("clientes.add"), icon="plus", button_style="primary")
         self.add.on_click(lambda _b: self.submit())
         self.mine = Rows()
         self.mine.on("remove", lambda item: self.remove(item))
-        self.chain = Chart(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), participant.name, tr))
+        self.chain = Chart(value_chain(clientes.relationships(pd.DataFrame(columns=["item"])), tr))
+        # the chart appears with the first customer: empty, it was a tall blank box
+        self.chain_card = card(html(f"<h3>{esc(tr('clientes.chain_title'))}</h3>"), self.chain)
+        self.chain_card.layout.display = "none"
         self.children = [
             html(f"<h2>{icon('handshake')} {esc(tr('clientes.title'))}</h2><p>{esc(tr('clientes.intro'))}</p>"),
             card(html(f"<p class='cl-tp-hint'>{esc(tr('clientes.hint'))}</p>"), self.who, self.category, self.receives,
                  self.happiness, self.better, self.add, self.notice),
             card(html(f"<h3>{esc(tr('clientes.mine'))}</h3>"), self.mine),
-            card(html(f"<h3>{esc(tr('clientes.chain_title'))}</h3>"), self.chain),
+            self.chain_card,
         ]
         self.refresh()
 
@@ -87,7 +87,8 @@ class ClientesParticipant(W.VBox):
                                     f"<span class='cl-tp-hint'>{esc(self.tr('clientes.better_short'))}: {esc(r.better)}</span>",
                             [remove] if self.enabled else [], cls="cl-customer"))
         self.mine.show(rows or [row("none", f"<p class='cl-tp-hint'>{esc(self.tr('clientes.none'))}</p>")])
-        copy_figure(self.chain, value_chain(rels, self.tr("clientes.me", name=self.participant.name), self.tr))
+        copy_figure(self.chain, value_chain(rels, self.tr))
+        self.chain_card.layout.display = None if len(rels) else "none"
         self.set_enabled(self.enabled)
 
     def set_enabled(self, enabled: bool) -> None:

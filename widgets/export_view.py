@@ -44,7 +44,8 @@ class ExportPanel(W.VBox):
         self.button = W.Button(description=tr("export.prepare"), icon="download", button_style="info")
         self.button.on_click(lambda _b: self.prepare())
         self.links = html("")
-        self.upload = W.FileUpload(accept=".json", multiple=False, description=tr("import.button"))
+        self.upload = W.FileUpload(accept=".json", multiple=False, description=tr("import.button"),
+                                   tooltip=tr("import.button"))
         self.upload.observe(lambda _c: self.import_upload(), "value")
         self.notice = Notice()
         warn = html(f"<div class='cl-notice cl-notice-error'>{esc(tr('binder.warning'))}</div>") if on_binder() else html("")

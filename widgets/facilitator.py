@@ -17,6 +17,7 @@ import ipywidgets as W
 
 from . import exercises, slides
 from .browser import BrowserBridge
+from .pick import Pick
 from .i18n import Translator
 from .export_view import ExportPanel
 from .live import RoomWatcher
@@ -126,10 +127,8 @@ class FacilitatorApp(W.VBox):
         # -- below the fold: results with moderation, the people, the room, the downloads ------------------------
         self._built: dict[str, W.Widget] = {}
         self._cards: dict[str, W.Widget] = {}
-        self.showing = W.ToggleButtons(options=[(tr(e.title_key), ex) for ex, e in exercises.EXERCISES.items()],
-                                       value=open_phase(room.state) or exercises.DEFAULT_EXERCISE,
-                                       description=tr("console.showing"), style={"button_width": "auto",
-                                                                                   "description_width": "initial"})
+        self.showing = Pick([(tr(e.title_key), ex) for ex, e in exercises.EXERCISES.items()],
+                            value=open_phase(room.state) or exercises.DEFAULT_EXERCISE, description=tr("console.showing"))
         self.showing.add_class("cl-showing")
         self.showing.observe(lambda _c: self.refresh(), "value")
         self.panel_slot = W.VBox()
@@ -196,14 +195,17 @@ class FacilitatorApp(W.VBox):
         for ex_id, button in self.phase_buttons.items():
             button.description = self.tr("phase.close" if current == ex_id else "phase.open")
             button.button_style = "" if current == ex_id else "primary"
+            button.icon = "stop" if current == ex_id else "play"
             button.tooltip = f"{button.description}: {self.tr(exercises.get(ex_id).title_key)}"
         self.phase_status.value = esc(self.tr("phase.is_open" if current else "phase.is_closed"))
         shown = revealed(room.state, self.current)
         title = self.tr(exercises.get(self.current).title_key)
         self.reveal_button.description = self.tr("reveal.hide" if shown else "reveal.show")
         self.reveal_button.button_style = "" if shown else "info"
+        self.reveal_button.icon = "eye-slash" if shown else "eye"
         self.reveal_button.tooltip = f"{self.reveal_button.description}: {title} (R)"
         self.timer_button.description = self.tr("timer.stop" if timer_end(room.state, self.current) else "timer.start")
+        self.timer_button.icon = "stop" if timer_end(room.state, self.current) else "clock-o"
         self.timer_button.tooltip = f"{self.timer_button.description}: {title} (T)"
         if self.anonymous.value != anonymous(room.state):
             self.anonymous.value = anonymous(room.state)
@@ -261,7 +263,15 @@ class FacilitatorApp(W.VBox):
         self.on_stage.value = (f"<p><span class='cl-tp-hint'>{esc(self.tr('stage.now'))}</span> "
                                f"<b>{esc(self._slide_name(slide))}</b>"
                                + (f" <span class='cl-blank-tag'>{esc(self.tr('stage.is_blank'))}</span>" if blank else "")
-                               + "</p>")
+                               + "</p>" + self._next_line(slide))
+
+    def _next_line(self, slide: str) -> str:
+        """The slide "Siguiente" would show, as a presenter's view tells the next slide."""
+        after = slides.step(self.room.state, exercises.EXERCISES, 1)
+        if after == slide:
+            return ""
+        return (f"<p><span class='cl-tp-hint'>{esc(self.tr('stage.after'))}</span> "
+                f"{esc(self._slide_name(after))}</p>")
 
     def _slide_name(self, slide: str) -> str:
         ex = slides.workshop_of(slide)

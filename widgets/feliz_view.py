@@ -7,6 +7,8 @@ import ipywidgets as W
 from . import feliz
 from .chartwidget import Chart
 from .charts import copy_figure, happiness_dumbbell
+from . import pick
+from .pick import Pick, faces
 from .i18n import Translator
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
@@ -26,16 +28,11 @@ def saved_text(tr: Translator, touchpoint: str, value: dict) -> str:
         "feliz.saved_values", enter=face(value.get("enter")), leave=face(value.get("leave")))
 
 
-def _scale(tr: Translator, description: str) -> W.ToggleButtons:
-    buttons = W.ToggleButtons(
-        options=[(feliz.FACES[v], v) for v in feliz.SCALE],
-        value=None,
-        tooltips=[tr(f"feliz.scale.{v}") for v in feliz.SCALE],
-        description=description,
-        style={"button_width": "48px", "description_width": "initial"},
-    )
-    buttons.add_class("cl-scale")
-    return buttons
+STEPS = ("rate", "chart", "idea")
+
+
+def _scale(tr: Translator, description: str) -> Pick:
+    return faces(tr, description)
 
 
 class FelizParticipant(W.VBox):
@@ -49,8 +46,8 @@ class FelizParticipant(W.VBox):
         self.notice = Notice()
         self.net = html("", "cl-net")
         self._loading = False
-        self.enter: dict[str, W.ToggleButtons] = {}
-        self.leave: dict[str, W.ToggleButtons] = {}
+        self.enter: dict[str, Pick] = {}
+        self.leave: dict[str, Pick] = {}
         #: Each touchpoint's own line saying it was saved (or why not), right under its faces.
         self.status: dict[str, W.HTML] = {}
         self._last = self.journey[0].id if self.journey else ""
@@ -74,16 +71,40 @@ class FelizParticipant(W.VBox):
         self.idea_button = W.Button(description=tr("feliz.idea_send"), icon="paper-plane", button_style="primary")
         self.idea_button.on_click(lambda _b: self.send_idea())
         self.idea_notice = Notice()
+        # Three steps, one on screen at a time: seven touchpoints' faces, a chart and a form were one page four
+        # phone screens long.
+        self.steps = pick.steps(tr, "feliz.step.", STEPS, "rate")
+        self.steps.add_class("cl-steps")
+        self.steps.observe(lambda _c: self._show_step(), "value")
+        self.boxes = {
+            "rate": W.VBox([
+                html("<p class='cl-tp-hint'>" + " · ".join(
+                    f"<span class='cl-emoji'>{feliz.FACES[v]}</span> {esc(tr(f'feliz.scale.{v}').lower())}"
+                    for v in feliz.SCALE) + f". {esc(tr('feliz.click_saves'))}</p>"),
+                card(*rows), self._next_button("chart")]),
+            "chart": W.VBox([card(html(f"<h2>{esc(tr('feliz.own_chart'))}</h2>"), self.net, self.figure),
+                             self._next_button("idea")]),
+            "idea": card(html(f"<h2>{esc(tr('feliz.idea_title'))}</h2><p>{esc(tr('feliz.idea_intro'))}</p>"),
+                         self.idea_text, self.idea_button, self.idea_notice),
+        }
+        self.body = W.VBox()
         self.children = [
             html(f"<h2>{esc(tr('feliz.title'))}</h2><p>{esc(tr('feliz.intro'))}</p>"),
-            html(f"<p class='cl-tp-hint'>{esc(tr('feliz.scale_help'))}</p>"),
-            card(*rows),
-            self.notice,
-            card(html(f"<h2>{esc(tr('feliz.own_chart'))}</h2>"), self.net, self.figure),
-            card(html(f"<h2>{esc(tr('feliz.idea_title'))}</h2><p>{esc(tr('feliz.idea_intro'))}</p>"),
-                 self.idea_text, self.idea_button, self.idea_notice),
+            self.steps, self.notice, self.body,
         ]
+        self._show_step()
         self.load()
+
+    def _next_button(self, step: str) -> W.Button:
+        """At the end of a step, a button to the next one (the steps' buttons are at the top of the page)."""
+        number = STEPS.index(step) + 1
+        button = W.Button(description=self.tr("steps.next", step=f"{number}. {self.tr('feliz.step.' + step)}"),
+                          icon="arrow-right", button_style="primary")
+        button.on_click(lambda _b: setattr(self.steps, "value", step))
+        return button
+
+    def _show_step(self) -> None:
+        self.body.children = [self.boxes[self.steps.value]]
 
     @property
     def saved(self) -> W.HTML:

@@ -206,6 +206,8 @@ class ParticipantApp(W.VBox):
             self.body.children = wanted
             if switched:  # the facilitator opened another workshop: its top, not where the last one was scrolled
                 self.bridge.to_top()
+                if not self.save_status.pending:  # "Saved" spoke of the last workshop's answers
+                    self.save_status.notice.clear()
 
     def redraw_if_stale(self, force: bool = False) -> None:
         """Redraw the open exercise after others' changes; throttled, so a busy room of 100 does not make

@@ -217,21 +217,6 @@ class Rows(anywidget.AnyWidget):
     }
     export default { render };
     """
-    _css = """
-    .cl-rows { display: flex; flex-direction: column; width: 100%; }
-    .cl-rows-list { display: flex; flex-direction: column; width: 100%; }
-    .cl-rows-line { display: flex; flex-flow: row wrap; align-items: center; gap: 6px 10px; }
-    .cl-rows-sub { padding-left: 1.5em; }
-    .cl-rows-text { flex: 1 1 auto; min-width: 12em; overflow-wrap: anywhere; }
-    .cl-rows-choices { flex: 1 1 100%; display: flex; flex-flow: row wrap; gap: 6px 18px; }
-    .cl-rows-choice { display: flex; flex-flow: row wrap; align-items: center; gap: 4px; }
-    .cl-rows-choice-label { font-weight: 600; margin-right: 4px; flex-basis: 100%; }
-    .cl-rows-option { min-width: 44px; min-height: 44px; font-size: 1.1rem; border: 2px solid #6b6b6b;
-                      background: #fff; color: #1d1d1f; border-radius: 8px; cursor: pointer; }
-    .cl-rows-option[aria-checked="true"] { background: #005A9C; border-color: #005A9C; color: #fff; font-weight: 700; }
-    .cl-rows-pager { display: flex; align-items: center; gap: 12px; margin-top: 8px; }
-    .cl-rows-pager[hidden] { display: none; }
-    """
     #: What the page draws: a list of ``row()`` dicts (the current page's, when paged).
     rows = traitlets.List().tag(sync=True)
     #: Rows per page (0: no paging), the page shown (from 0) and how many rows there are in all.

@@ -128,8 +128,14 @@ class SavingStore:
 
 
 def clear_busy_notices(widget: W.Widget, tr: Translator) -> None:
-    """Clear the "could not save" messages views showed for writes that a retry has since saved."""
-    if isinstance(widget, Notice) and widget.message == tr(BUSY):
-        widget.clear()
+    """Clear the "could not save" messages views showed for writes that a retry has since saved: on screen, and
+    in the steps not on screen now (a view keeps its notices as attributes)."""
+    if isinstance(widget, Notice):
+        if widget.message == tr(BUSY):
+            widget.clear()
+        return
     for child in getattr(widget, "children", ()) or ():
         clear_busy_notices(child, tr)
+    for value in vars(widget).values() if hasattr(widget, "__dict__") else ():
+        if isinstance(value, Notice) and value.message == tr(BUSY):
+            value.clear()

@@ -11,6 +11,8 @@ from . import vacas
 from .chartwidget import Chart
 from .charts import copy_figure, cow_leaderboard, cow_matrix, who_donut
 from .feliz import RatingError
+from . import pick
+from .pick import Pick
 from .i18n import Translator
 from .phases import revealed
 from .store import Participant, Room, Store, StoreError
@@ -27,11 +29,8 @@ def _choices(tr: Translator, prefix: str, values) -> list[tuple[str, object]]:
     return [(tr(f"{prefix}.{v}"), v) for v in values]
 
 
-def _numbers(description: str) -> W.ToggleButtons:
-    w = W.ToggleButtons(options=[(str(v), v) for v in range(1, 6)], value=None, description=description,
-                        style={"button_width": "46px", "description_width": "initial"})
-    w.add_class("cl-scale")
-    return w
+def _numbers(tr: Translator, description: str) -> Pick:
+    return pick.numbers(tr, description)
 
 
 def _table(df: pd.DataFrame, tr: Translator) -> str:
@@ -64,8 +63,7 @@ class VacasParticipant(W.VBox):
         self.enabled = True
         #: The last thing that went wrong, said where it happened: the form's line, or the row voted on.
         self.notice = Notice()
-        self.steps = W.ToggleButtons(options=[(f"{i + 1}. {tr('vacas.step.' + s)}", s) for i, s in enumerate(STEPS)],
-                                     value="hunt", style={"button_width": "auto"})
+        self.steps = pick.steps(tr, "vacas.step.", STEPS, "hunt")
         self.steps.add_class("cl-steps")
         self.steps.observe(lambda _c: self._show_step(), "value")
         # hunt
@@ -78,18 +76,10 @@ class VacasParticipant(W.VBox):
         self.name = W.Text(placeholder=tr("vacas.name_placeholder"), description=tr("vacas.name"),
                            style={"description_width": "initial"}, layout=wide)
         self.rule = W.Textarea(placeholder=tr("vacas.rule_placeholder"), layout=W.Layout(width="100%", max_width="640px"))
-        self.kind = W.ToggleButtons(options=_choices(tr, "vacas.kind", vacas.KINDS), value=None,
-                                    description=tr("vacas.kind_label"), style={"description_width": "initial", "button_width": "auto"})
-        self.who = W.ToggleButtons(options=_choices(tr, "vacas.who", vacas.WHO), value=None,
-                                   description=tr("vacas.who_label"), style={"description_width": "initial", "button_width": "auto"})
-        self.how = {h: W.ToggleButton(description=tr(f"vacas.how.{h}"), value=False, icon="", tooltip=tr(f"vacas.how.{h}"))
-                    for h in vacas.HOW}
-        for h, w in self.how.items():
-            w.observe(lambda _c, w=w: self._mark_how(w), "value")
-        self.freq = W.ToggleButtons(options=_choices(tr, "vacas.freq", vacas.FREQ), value=None,
-                                    description=tr("vacas.freq_label"), style={"description_width": "initial", "button_width": "auto"})
-        for w in (self.kind, self.who, self.freq):
-            w.add_class("cl-choice")
+        self.kind = Pick(_choices(tr, "vacas.kind", vacas.KINDS), description=tr("vacas.kind_label"))
+        self.who = Pick(_choices(tr, "vacas.who", vacas.WHO), description=tr("vacas.who_label"))
+        self.how = Pick(_choices(tr, "vacas.how", vacas.HOW), description=tr("vacas.how_label"), multiple=True)
+        self.freq = Pick(_choices(tr, "vacas.freq", vacas.FREQ), description=tr("vacas.freq_label"))
         self.post = W.Button(description=tr("vacas.post"), icon="bullhorn", button_style="primary")
         self.post.on_click(lambda _b: self.submit())
         self.hunt_notice = Notice()
@@ -98,8 +88,7 @@ class VacasParticipant(W.VBox):
         prompts = "".join(f"<li>{esc(tr(k))}</li>" for k in ("vacas.prompt.1", "vacas.prompt.2", "vacas.prompt.3"))
         self.box_hunt = card(
             html(f"<h2>{esc(tr('vacas.step.hunt'))}</h2><p>{esc(tr('vacas.hunt_intro'))}</p><ul class='cl-prompts'>{prompts}</ul>"),
-            self.pick, self.name, html(f"<b>{esc(tr('vacas.rule'))}</b>"), self.rule, self.kind, self.who,
-            html(f"<b>{esc(tr('vacas.how_label'))}</b>"), W.HBox(list(self.how.values()), layout=W.Layout(flex_flow="row wrap")),
+            self.pick, self.name, html(f"<b>{esc(tr('vacas.rule'))}</b>"), self.rule, self.kind, self.who, self.how,
             self.freq, self.post, self.hunt_notice, html(f"<h3>{esc(tr('vacas.my_cows'))}</h3>"), self.my_cows,
         )
         # vote and score
@@ -135,24 +124,18 @@ class VacasParticipant(W.VBox):
         self.notice.show("error", message)
         (notice or self.hunt_notice).show("error", message)
 
-    @staticmethod
-    def _mark_how(w: W.ToggleButton) -> None:
-        """A chosen answer carries a check mark as well as its colour: chosen and not chosen never look alike."""
-        w.icon = "check" if w.value else ""
-
     def _prefill(self) -> None:
         if self.pick.value is None or self.pick.value < 0:
             return
         c = self.catalog[self.pick.value]
         self.name.value, self.rule.value, self.kind.value, self.who.value = c["name"], c["rule"], c["kind"], c["who"]
-        for h, w in self.how.items():
-            w.value = h in c["how"]
+        self.how.value = [h for h in vacas.HOW if h in c["how"]]
 
     def submit(self) -> None:
         """Post a cow; a refusal keeps every field as typed, and says why right under the button."""
         try:
             value = vacas.cow_value(self.name.value, self.rule.value, self.kind.value, self.who.value,
-                                    [h for h, w in self.how.items() if w.value], self.freq.value)
+                                    list(self.how.value), self.freq.value)
             self.store.save_response(self.participant, vacas.EXERCISE, vacas.new_cow_item(), value)
         except REFUSALS as exc:
             return self._refuse(exc)
@@ -161,8 +144,7 @@ class VacasParticipant(W.VBox):
         self.name.value = self.rule.value = ""
         self.kind.value = self.who.value = self.freq.value = None
         self.pick.value = -1
-        for w in self.how.values():
-            w.value = False
+        self.how.value = []
         self.refresh()
 
     # -- data ---------------------------------------------------------------------------------------
@@ -269,7 +251,7 @@ class VacasParticipant(W.VBox):
     def set_enabled(self, enabled: bool) -> None:
         changed = enabled != self.enabled
         self.enabled = enabled
-        for w in [self.pick, self.name, self.rule, self.kind, self.who, self.freq, self.post, *self.how.values()]:
+        for w in [self.pick, self.name, self.rule, self.kind, self.who, self.freq, self.post, self.how]:
             w.disabled = not enabled
         if changed:  # rows offer their buttons only while the room is open
             mine = self._mine()
@@ -323,8 +305,7 @@ class VacasFacilitator(Revealable, W.VBox):
         # verdicts
         self.verdict_cow = W.Dropdown(description=tr("vacas.col.cow"), style={"description_width": "initial"},
                                       layout=W.Layout(width="100%", max_width="640px"))
-        self.decision = W.ToggleButtons(options=_choices(tr, "vacas.decision", vacas.DECISIONS), value=None,
-                                        style={"button_width": "auto"})
+        self.decision = Pick(_choices(tr, "vacas.decision", vacas.DECISIONS), description=tr("vacas.col.decision"))
         self.reason = W.Text(description=tr("vacas.reason"), style={"description_width": "initial"},
                              layout=W.Layout(width="100%", max_width="640px"))
         self.owner = W.Text(description=tr("vacas.col.owner"), style={"description_width": "initial"})

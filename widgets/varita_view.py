@@ -8,7 +8,9 @@ import pandas as pd
 from . import varita
 from .chartwidget import Chart
 from .charts import copy_figure, emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
-from .feliz import FACES, SCALE, RatingError
+from .feliz import FACES, RatingError
+from . import pick
+from .pick import Pick
 from .i18n import Translator
 from .journeys import touchpoints
 from .store import Participant, Room, Store, StoreError
@@ -35,15 +37,8 @@ def _mark(done: bool, tr: Translator) -> str:
     return f"<td class='cl-pending'>–<span class='cl-sr'>{esc(tr('progress.pending'))}</span></td>"
 
 
-def _scale(tr: Translator, description: str, faces: bool = False) -> W.ToggleButtons:
-    buttons = W.ToggleButtons(
-        options=[(FACES[v] if faces else str(v), v) for v in SCALE],
-        value=None,
-        description=description,
-        style={"button_width": "46px", "description_width": "initial"},
-    )
-    buttons.add_class("cl-scale")
-    return buttons
+def _scale(tr: Translator, description: str, faces: bool = False) -> Pick:
+    return pick.faces(tr, description) if faces else pick.numbers(tr, description)
 
 
 def team_journey(store: Store, room: Room, team: str) -> list[dict]:
@@ -67,10 +62,7 @@ class VaritaParticipant(W.VBox):
         self.add_class("cl-varita")
         self.store, self.room, self.participant, self.tr = store, room, participant, tr
         self.notice = Notice()
-        self.steps = W.ToggleButtons(
-            options=[(f"{i + 1}. {tr('varita.step.' + s)}", s) for i, s in enumerate(varita.STEPS)],
-            value="journey", style={"button_width": "auto"},
-        )
+        self.steps = pick.steps(tr, "varita.step.", varita.STEPS, "journey")
         self.steps.add_class("cl-steps")
         self.steps.observe(lambda _c: self._show_step(), "value")
         self.enabled = True
@@ -205,9 +197,11 @@ class VaritaParticipant(W.VBox):
             name = W.Text(value=tp["name"], continuous_update=False, layout=W.Layout(width="280px"))
             name.observe(lambda ch, tp_id=tp["id"]: self._journey_op(
                 lambda j: varita.rename_touchpoint(j, tp_id, ch["new"])), "value")
-            up = W.Button(icon="arrow-up", tooltip=self.tr("varita.tp_up"), layout=W.Layout(width="44px"))
-            down = W.Button(icon="arrow-down", tooltip=self.tr("varita.tp_down"), layout=W.Layout(width="44px"))
-            remove = W.Button(icon="trash", tooltip=self.tr("varita.tp_remove"), layout=W.Layout(width="44px"))
+            up = W.Button(icon="arrow-up", tooltip=self.tr("varita.tp_up"))
+            down = W.Button(icon="arrow-down", tooltip=self.tr("varita.tp_down"))
+            remove = W.Button(icon="trash", tooltip=self.tr("varita.tp_remove"))
+            for b in (up, down, remove):
+                b.add_class("cl-icon-button")
             up.on_click(lambda _b, tp_id=tp["id"]: self._journey_op(lambda j: varita.move_touchpoint(j, tp_id, -1)))
             down.on_click(lambda _b, tp_id=tp["id"]: self._journey_op(lambda j: varita.move_touchpoint(j, tp_id, 1)))
             remove.on_click(lambda _b, tp_id=tp["id"]: self._journey_op(lambda j: varita.remove_touchpoint(j, tp_id)))

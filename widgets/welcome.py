@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .export_view import on_binder
+from .pick import Pick
 from .i18n import LANGUAGES, Translator
 from .journeys import industries
 from .my_rooms import MyRooms
@@ -46,9 +47,7 @@ class CreateRoomForm(W.VBox):
                            style=st, layout=wide)
         self.industry = W.Dropdown(description=tr("create.industry"), options=industries(tr.lang),
                                    value="restaurant", style=st, layout=wide)
-        self.lang = W.ToggleButtons(description=tr("create.lang"),
-                                    options=[(tr(f"lang.{code}"), code) for code in LANGUAGES],
-                                    value=tr.lang, style=st)
+        self.lang = Pick([(tr(f"lang.{code}"), code) for code in LANGUAGES], value=tr.lang, description=tr("create.lang"))
         self.size = W.BoundedIntText(description=tr("create.size"), value=40, min=2, max=500, style=st,
                                      layout=W.Layout(width="260px"))
         self.anonymous = W.Checkbox(value=True, description=tr("create.anonymous"), indent=False)

@@ -6,7 +6,7 @@
 // becomes usable seconds sooner than with the whole library.
 import Plotly from "./plotly-partial.js";
 
-// No "responsive": the ResizeObserver below already fits the chart whenever its box changes width.
+// No "responsive": the ResizeObserver below draws the chart again whenever its box changes size.
 const CONFIG = { displaylogo: false, displayModeBar: false };
 
 // Our figures' fonts are sized for a projector. In a box narrower than NARROW pixels (a phone) they are drawn
@@ -47,6 +47,69 @@ function declutter(el) {
   }
 }
 
+// How far the chart's texts reach past its box on each side (a radar's long axis names, a wrapped tick),
+// in pixels; Plotly keeps its margins whatever the labels need.
+function overflow(el) {
+  const box = el.getBoundingClientRect();
+  const out = { l: 0, r: 0, t: 0, b: 0 };
+  for (const text of el.querySelectorAll("svg text")) {
+    if (!text.textContent.trim() || text.style.display === "none") continue;
+    const r = text.getBoundingClientRect();
+    if (!r.width) continue;
+    out.l = Math.max(out.l, box.left - r.left);
+    out.r = Math.max(out.r, r.right - box.right);
+    out.t = Math.max(out.t, box.top - r.top);
+    out.b = Math.max(out.b, r.bottom - box.bottom);
+  }
+  return out;
+}
+
+// A title wider than its chart (a phone's) is broken into lines at spaces, with room made above the plot for
+// the lines it gained. Plotly draws a title on one line whatever its length, past both edges of the screen.
+function wrappedTitle(layout, width) {
+  const title = layout.title;
+  const text = title && (typeof title === "string" ? title : title.text);
+  if (!text || !width) return layout;
+  const size = (title.font && title.font.size) || (layout.font && layout.font.size ? layout.font.size * 1.4 : 17);
+  const most = Math.max(8, Math.floor((width - 16) / (size * 0.56)));
+  const lines = [];
+  for (const part of text.split(/<br\s*\/?>/i)) {
+    let line = "";
+    for (const word of part.split(" ")) {
+      if (line && (line + " " + word).replace(/<[^>]*>/g, "").length > most) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    }
+    lines.push(line);
+  }
+  const before = text.split(/<br\s*\/?>/i).length;
+  if (lines.length === before) return layout;
+  const margin = layout.margin || {};
+  const grown = Math.round((lines.length - before) * size * 1.25);
+  return { ...layout, title: { ...(typeof title === "string" ? {} : title), text: lines.join("<br>") },
+           margin: { ...margin, t: (margin.t === undefined ? 80 : margin.t) + grown } };
+}
+
+// A narrow Sankey's node labels, broken into lines that fit half its width (labels of the left column sit
+// right of their nodes, the right column's left of theirs: each has half the chart).
+function wrappedNodes(trace, width) {
+  const size = (trace.textfont && trace.textfont.size) || 12;
+  const most = Math.max(8, Math.floor((width / 2 - 30) / (size * 0.58)));
+  const wrap = (text) => {
+    const lines = [];
+    let line = "";
+    for (const word of String(text).split(" ")) {
+      if (line && (line + " " + word).length > most) { lines.push(line); line = word; } else line = line ? line + " " + word : word;
+    }
+    lines.push(line);
+    return lines.join("<br>");
+  };
+  return { ...trace, node: { ...trace.node, label: (trace.node.label || []).map(wrap) } };
+}
+
 // On the projector's stage a chart fills its box: the box's height, and fonts grown with it (a figure's fonts
 // are sized for a 520-pixel-high chart), the smallest of them at STAGE_TEXT pixels at least.
 const FILL_BASE = 520;
@@ -77,48 +140,57 @@ function render({ model, el }) {
   // them, and drawing each one in turn would leave the screen further and further behind.
   let busy = false;
   let toDraw = true;
-  let toFit = false;
-  let small = false; // drawn with SMALL fonts
   const work = async () => {
     if (busy) {
       return;
     }
     busy = true;
     try {
-      while (toDraw || toFit) {
-        if (toDraw) {
-          toDraw = false;
-          const figure = model.get("figure") || {};
-          small = el.clientWidth > 0 && el.clientWidth < NARROW;
-          let data = figure.data || [];
-          let layout = figure.layout || {};
-          if (filling() && el.clientHeight > 0) {
-            const least = Math.min(smallestFont(data), smallestFont(layout));
-            const k = Math.max(STAGE_TEXT / (Number.isFinite(least) ? least : 12),
-                               Math.min(FILL_MAX, el.clientHeight / FILL_BASE));
-            // the slide's own title names the chart: no second title inside it
-            data = scaledFonts(data, k).map((t) => (t.type === "indicator" ? { ...t, title: { text: "" } } : t));
-            layout = { ...scaledFonts(layout, k), height: el.clientHeight, width: el.clientWidth, autosize: false,
-                       title: { text: "" }, margin: { ...(layout.margin || {}), t: 20 } };
-            if (layout.polar) {  // a wide screen: the radar's legend beside it, room around it for its labels
-              layout.legend = { ...(layout.legend || {}), orientation: "v", x: 1.02, xanchor: "left", y: 1,
-                                yanchor: "top" };
-              const room = Math.round(3 * STAGE_TEXT * Math.max(1, k * 15 / STAGE_TEXT));
-              layout.margin = { t: room, b: room, l: room, r: room };
-            }
-          } else if (small) {
+      // A chart not on screen (a closed step, a page being built) waits for its box: drawn at no width, Plotly
+      // would draw it 700 pixels wide and keep that size.
+      while (toDraw && el.clientWidth > 0) {
+        toDraw = false;
+        const figure = model.get("figure") || {};
+        const width = el.clientWidth;
+        let data = figure.data || [];
+        let layout = figure.layout || {};
+        if (filling() && el.clientHeight > 0) {
+          const least = Math.min(smallestFont(data), smallestFont(layout));
+          const k = Math.max(STAGE_TEXT / (Number.isFinite(least) ? least : 12),
+                             Math.min(FILL_MAX, el.clientHeight / FILL_BASE));
+          // the slide's own title names the chart: no second title inside it
+          data = scaledFonts(data, k).map((t) => (t.type === "indicator" ? { ...t, title: { text: "" } } : t));
+          layout = { ...scaledFonts(layout, k), height: el.clientHeight, title: { text: "" },
+                     margin: { ...(layout.margin || {}), t: 20 } };
+          if (layout.polar) {  // a wide screen: the radar's legend beside it, room around it for its labels
+            layout.legend = { ...(layout.legend || {}), orientation: "v", x: 1.02, xanchor: "left", y: 1,
+                              yanchor: "top" };
+            const room = Math.round(3 * STAGE_TEXT * Math.max(1, k * 15 / STAGE_TEXT));
+            layout.margin = { t: room, b: room, l: room, r: room };
+          }
+        } else {
+          if (width < NARROW) {
             data = scaledFonts(data, SMALL);
             layout = scaledFonts(layout, SMALL);
           }
-          // At full size the figure is drawn as it came (a console redraws often: no copy for nothing).
+          layout = wrappedTitle(layout, width);
+          if (width < NARROW) data = data.map((t) => (t.type === "sankey" ? wrappedNodes(t, width) : t));
+        }
+        // always the box's own width: Plotly's autosize measures only on a first draw
+        layout = { ...layout, width, autosize: false };
+        await Plotly.react(el, data, layout, CONFIG);
+        // labels past the box: drawn once more with margins that hold them (both sides alike for a radar,
+        // which stays centred)
+        const out = overflow(el);
+        if (Math.max(out.l, out.r, out.t, out.b) > 1) {
+          const m = { l: 80, r: 80, t: 100, b: 80, ...(el._fullLayout ? el._fullLayout.margin : {}), ...(layout.margin || {}) };
+          const side = layout.polar ? Math.max(out.l, out.r) : 0;
+          const grow = (v, by) => Math.round(v + (by > 1 ? by + 6 : 0));
+          layout = { ...layout, margin: { ...m, l: grow(m.l, side || out.l), r: grow(m.r, side || out.r),
+                                          t: grow(m.t, out.t), b: grow(m.b, out.b) } };
           await Plotly.react(el, data, layout, CONFIG);
-          declutter(el);
         }
-        if (toFit) {
-          toFit = false;
-          await Plotly.Plots.resize(el);
-          declutter(el);
-        }
+        declutter(el);
       }
     } finally {
       busy = false;
@@ -132,22 +204,17 @@ function render({ model, el }) {
   };
   model.on("change:figure", changed);
   model.on("change:fill", () => { el.classList.toggle("cl-chart-fill", filling()); changed(); });
-  // Plotly draws at the width its box has: a chart drawn before it is on the page (or shown later, or on a
-  // phone turned sideways) is fitted again whenever its box's width changes.
+  // A chart drawn before it is on the page (or shown later, or on a phone turned sideways) is drawn again
+  // whenever its box's width changes (and a stage's chart, its height).
   let width = 0;
   let height = 0;
   const watch = new ResizeObserver(([entry]) => {
     const now = Math.round(entry.contentRect.width);
     const tall = Math.round(entry.contentRect.height);
-    if (filling() && tall && (tall !== height || now !== width)) {  // a stage's box: drawn again at its size
+    if (now && (now !== width || (filling() && tall !== height))) {  // drawn again at its box's new size
       width = now;
       height = tall;
       toDraw = true;
-      work();
-    } else if (now && now !== width) {
-      width = now;
-      toDraw = toDraw || now < NARROW !== small; // crossed NARROW: drawn again with the fonts for this width
-      toFit = true;
       work();
     }
   });

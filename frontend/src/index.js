@@ -20,6 +20,17 @@ import "@jupyter-widgets/base/css/index.css";
 import "./page.css";
 import { fitStage } from "./fit.js";
 
+// ipywidgets 8.1 writes a label's tooltip as its title even when there is none: every field's label then
+// showed "null" on hover. No tooltip, no title.
+const updateTooltip = controls.DescriptionView.prototype.updateTooltip;
+controls.DescriptionView.prototype.updateTooltip = function () {
+  if (this.label && !this.model.get("tooltip")) {
+    this.label.removeAttribute("title");
+    return;
+  }
+  updateTooltip.call(this);
+};
+
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
 const modules = {
   "@jupyter-widgets/base": base,
