@@ -484,7 +484,7 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     expect(console.locator("table.cl-candidates")).to_contain_text("Pedro Páramo")
     expect(console.locator("table.cl-candidates")).to_contain_text("No contratar")
     expect(console.get_by_text("1 de 2 personas se autoevaluó")).to_be_visible()
-    expect(console.get_by_text("Ola tras ola")).to_be_visible()
+    expect(console.get_by_text("Ola tras ola", exact=True)).to_be_visible()
     shot(console, "clientelitis-facilitator")
 
 
