@@ -29,11 +29,15 @@ def filled(store):
 def test_csv_holds_every_answer_in_words_and_neutralises_formulas(store, filled):
     answers = store.responses(filled.id)
     df = pd.read_csv(io.BytesIO(export.to_csv(export.answers_csv(store, filled))), encoding="utf-8-sig")
-    # every answer of the room, one row each (a person's votes are counted into each idea's total), and the
-    # teams' own work: each touchpoint of each team's journey (the industry's, for a team that kept it)
-    counted = answers[~answers["item"].isin(["votes"])]
-    journeys = export.Snapshot(store, filled).journeys
-    assert len(df) == len(counted) + sum(len(j) for j in journeys.values()) and len(journeys) == 5
+    # every answer of the room, one row each (a person's votes are counted into each idea's and cow's total, the
+    # ratings of a cow into its means), and the teams' own work: each touchpoint of each team's journey (the
+    # industry's, for a team that kept it) and each event of each team's reinforcement plan
+    counted = answers[~answers["item"].isin(["votes", "cow_votes"]) & ~answers["item"].str.startswith("cow_score:")]
+    snapshot = export.Snapshot(store, filled)
+    journeys, plans = snapshot.journeys, snapshot.plans
+    assert len(df) == len(counted) + sum(len(j) for j in journeys.values()) + sum(len(p) for p in plans.values())
+    assert len(journeys) == 5 and len(plans) == 4
+    assert df["Respuesta"].str.contains(r"Cazadores: 1 · Votos: \d+ · Daño \(media\)", regex=True).any()
     assert list(df.columns) == ["Parte", "Equipo", "Respuesta"]  # anonymous room: no name column
     # a team of one is not shown beside a person's answer (it is beside its own journey, the team's work)
     assert not ((df["Parte"] != "Varita - viajes") & (df["Equipo"] == "'+Team")).any()
@@ -195,3 +199,27 @@ def test_action_plan_exports_neutralise_formulas_and_escape(store):
     page = report.cows_html(store, room)
     assert "=Firma&lt;script&gt;" in page and "<script>" not in page.split("</title>")[0]
     assert "Firma<script>" not in page
+
+
+def test_html_report_of_a_room_without_answers_says_so_once_and_draws_no_empty_chart(store):
+    room, _ = store.create_room("Sala vacía", "hotel", "es")
+    for name, team in (("Ana", "Caja"), ("Beto", "Caja")):
+        store.join(room, name, team)
+    page = report.html_report(store, room)
+    # feliz, varita and clientes have nothing: one line each instead of empty charts
+    assert page.count("Nadie respondió este taller.") == 3
+    assert "data-for=" not in page
+    assert "no anotó" not in page  # nobody "forgot" a kind of customer when nobody answered
+    assert page.count("El plan está vacío") == 1  # the empty plan is said once (one team)
+    assert "Varita - viajes" not in page  # no spreadsheet names in prose
+
+
+def test_html_report_gives_the_mean_change_per_moment_as_the_waves_do(store):
+    room, _ = store.create_room("Sala", "hotel", "es")
+    tps = touchpoints(room.industry, "es")
+    for i, (name, enter, leave) in enumerate((("Ana", 2, 5), ("Beto", 4, 3))):
+        person, _ = store.join(room, name, "Caja")
+        store.save_response(person, "feliz", tps[i].id, {"enter": enter, "leave": leave})
+    page = report.html_report(store, room)
+    # two moments: +3 and -1, mean +1.0 (the sum would read +2.0)
+    assert "Cambio medio de felicidad en la sala: +1.0 por momento del viaje (2 momentos" in page

@@ -37,7 +37,7 @@ TEXTS = """() => {
     const chart = el.closest('.js-plotly-plot');
     const c = chart && chart.getBoundingClientRect();
     out.push({text: el.textContent.trim().slice(0, 40), size: parseFloat(style.fontSize), box: [r.left, r.top, r.right, r.bottom],
-              svg: !!el.closest('svg'), chart: !!chart,
+              svg: !!el.closest('svg'), chart: !!chart, c: c && [c.left, c.top, c.right, c.bottom],
               cut: !!chart && (r.left < c.left - 1 || r.top < c.top - 1 || r.right > c.right + 1 || r.bottom > c.bottom + 1)});
   }
   return out;
@@ -128,6 +128,13 @@ def _on(store, room, slide: str) -> None:
     store.change_room_state(room.id, lambda s: slides.with_slide(s, slide))
 
 
+def settled(page) -> None:
+    """Wait until no chart on screen has a draw to come and no wall a fitting (the page marks both)."""
+    page.wait_for_function("""() => !document.documentElement.classList.contains('cl-fitting')
+        && ![...document.querySelectorAll('.cl-drawing')].some(e => e.clientWidth > 0)""")
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def _wait_slide(page, title: str) -> None:
     expect(page.locator(".cl-stage-title h1")).to_have_text(title)
     page.wait_for_function("() => !document.querySelector('.cl-stage .cl-starting')")
@@ -147,7 +154,7 @@ def test_every_slide_fills_the_screen_without_scrolling(voila_server, browser, d
     for slide in SLIDES if size == (1366, 768) else ["join", "open:vacas", "feliz:chart", "vacas:wall", "clientelitis:radar"]:
         _on(store, room, slide)
         _wait_slide(stage, tr(slides.label_key(slide)) if slide != "join" else room.name)
-        stage.wait_for_timeout(400)  # a chart's second draw at its box's size, the walls' fitting
+        settled(stage)  # a chart's second draw at its box's size, the walls' fitting
         height = stage.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
         assert height == [size[1], size[0]], (slide, height)  # never scrolls, either way
         texts = stage.evaluate(TEXTS)
@@ -157,7 +164,7 @@ def test_every_slide_fills_the_screen_without_scrolling(voila_server, browser, d
         inside = [t["text"] for t in texts if t["box"][3] > size[1] + 1 or t["box"][2] > size[0] + 1]
         assert not inside, (slide, inside)  # nothing cut off at the screen's edge
         charts = [t for t in texts if t["chart"]]
-        assert not [t["text"] for t in charts if t["cut"]], (slide, [t["text"] for t in charts if t["cut"]])
+        assert not [t["text"] for t in charts if t["cut"]], (slide, [(t["text"], t["box"], t.get("c")) for t in charts if t["cut"]])
         assert not overlapping(charts), (slide, overlapping(charts))
         checked.append(slide)
         if size in ((1366, 768), (1920, 1080)) and slide in ("join", "open:vacas", "feliz:chart", "vacas:wall",

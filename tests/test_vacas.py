@@ -113,6 +113,11 @@ def test_charts():
     m = cow_matrix(table, TR, in_zone=vacas.exterminate_zone)
     assert list(m.data[0].x) == [1.0] and m.data[0].marker.color == VERMILLION and list(m.data[1].y) == [2.0]
     assert m.data[0].text[0] == "&lt;b&gt;Firma&lt;/b&gt;"
+    # bubbles grow with the votes up to a bound: 80 votes for one cow do not draw a bubble over the whole chart
+    assert list(m.data[0].marker.size) == [54] and list(m.data[1].marker.size) == [32.4]
+    assert list(m.data[0].textposition) == ["top right"] and list(m.data[1].textposition) == ["top center"]
+    crowded = cow_matrix(table.assign(votes=[80, 40, 0]), TR, in_zone=vacas.exterminate_zone)
+    assert list(crowded.data[0].marker.size) == [54] and list(crowded.data[1].marker.size) == [36]
     board = cow_leaderboard(table, TR)
     assert [list(tr.x) for tr in board.data] == [[5], [2], [0]]
     assert list(board.layout.yaxis.categoryarray)[-1] == "&lt;b&gt;Firma&lt;/b&gt;"  # most hated on top

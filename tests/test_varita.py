@@ -170,7 +170,7 @@ def test_charts_data():
     ideas = [varita.Idea("1:a", 1, "P", "T", "a", "<script>", 5, 3, 1, 5), varita.Idea("1:b", 1, "P", "T", "a", "B", 2, 3, 4, 3)]
     matrix = ideas_matrix(ideas, {"1:a": 3}, TR, quick_win=varita.quick_win)
     assert len(matrix.data[0].x) == 1 and matrix.data[0].marker.color == GREEN
-    assert list(matrix.data[0].marker.size) == [18 + 8 * 3] and "<script>" not in matrix.data[0].text[0]
+    assert list(matrix.data[0].marker.size) == [54] and list(matrix.data[1].marker.size) == [18] and "<script>" not in matrix.data[0].text[0]
     gauge = fans_gauge(0.25, 0.75, TR)
     assert gauge.data[0].value == 75 and gauge.data[0].delta.reference == 25
 

@@ -227,10 +227,29 @@ def gain_dumbbell(table: pd.DataFrame, tr: Translator, *, title: str = "") -> go
                               names=(tr("varita.chart.today_leave"), tr("varita.chart.designed_leave")))
 
 
+#: A bubble's diameter in pixels: the least voted and the most voted (whatever the room's size).
+BUBBLE = (18, 54)
+
+
+def bubbles(votes, most: int) -> list[float]:
+    """Bubble diameters growing with the votes, the most voted at ``BUBBLE[1]``: a room of 40 giving one idea
+    80 votes does not draw a bubble that covers the chart and pushes its label off the top."""
+    small, big = BUBBLE
+    return [round(small + (big - small) * (int(v) / most if most else 0), 1) for v in votes]
+
+
+def beside(x: float) -> str:
+    """Where a point's label goes on a 1-5 axis: toward the middle at either edge (centred over a point at 1,
+    half of it would sit on the axis' numbers; over a point at 5, past the chart's edge)."""
+    return "top right" if x < 1.75 else ("top left" if x > 4.25 else "top center")
+
+
 def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, title: str = "",
                  quick_win=None) -> go.Figure:
     """Ideas by effort (x) and delight (y); bubble size = votes; quick wins (high delight, low effort) in
     green diamonds inside the shaded corner. Always two traces (quick wins, others)."""
+    most = max((totals.get(i.key, 0) for i in idea_list), default=0)
+
     def trace(items, name, color, symbol):
         # a small deterministic spread so ideas with the same ratings stay visible
         jitter = [((zlib.crc32(i.key.encode()) % 7) - 3) * 0.05 for i in items]
@@ -238,10 +257,10 @@ def ideas_matrix(idea_list: list, totals: dict[str, int], tr: Translator, *, tit
             type="scatter",
             x=[i.effort + j for i, j in zip(items, jitter)], y=[i.delight - j for i, j in zip(items, jitter)],
             mode="markers+text", name=name,
-            marker=dict(size=[18 + 8 * totals.get(i.key, 0) for i in items], color=color, symbol=symbol,
+            marker=dict(size=bubbles([totals.get(i.key, 0) for i in items], most), color=color, symbol=symbol,
                         line=dict(color="white", width=1), opacity=0.85),
             # each idea says which it is (shortened: the whole text is in the hover and the tables)
-            text=[plot_text(_short(i.text, 22)) for i in items], textposition="top center",
+            text=[plot_text(_short(i.text, 22)) for i in items], textposition=[beside(i.effort) for i in items],
             textfont=dict(size=14, color=BLACK), cliponaxis=False,
             customdata=[tr("varita.chart.idea_hover", text=plot_text(i.text), votes=totals.get(i.key, 0),
                            delight=i.delight, effort=i.effort) for i in items],
@@ -304,12 +323,14 @@ def cow_matrix(table: pd.DataFrame, tr: Translator, *, title: str = "", in_zone=
     t = table.dropna(subset=["harm", "value"])
     mask = pd.Series([bool(in_zone and in_zone(h, v)) for h, v in zip(t["harm"], t["value"])], index=t.index, dtype=bool)
     zone, rest = t[mask], t[~mask]
+    most = max(t["votes"], default=0)
 
     def trace(df, name, color, symbol):
         return dict(
             type="scatter", x=df["value"].tolist(), y=df["harm"].tolist(), mode="markers+text", name=name,
-            text=[plot_text(_short(n)) for n in df["name"]], textposition="top center", textfont=dict(size=16),
-            marker=dict(size=[18 + 6 * v for v in df["votes"]], color=color, symbol=symbol, opacity=0.85,
+            text=[plot_text(_short(n)) for n in df["name"]], textposition=[beside(v) for v in df["value"]],
+            textfont=dict(size=16),
+            marker=dict(size=bubbles(df["votes"], most), color=color, symbol=symbol, opacity=0.85,
                         line=dict(color="white", width=1)),
             customdata=[[plot_text(n), v] for n, v in zip(df["name"], df["votes"])],
             hovertemplate=tr("vacas.chart.hover") + "<extra></extra>",

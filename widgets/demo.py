@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import random
-
+import datetime as dt
 import json
+import random
+import secrets
 
 from . import clientelitis, clientes, config, feliz, vacas, varita
 from .phases import revealed_everywhere
@@ -55,9 +56,11 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
     for person in people:
         skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in clientelitis.SKILLS}
         store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM, skills)
+    verdicts = _seed_cows(store, people, industry, rng, lang)
+    _seed_customers(store, people, rng, lang)
+    _seed_plan_and_hiring(store, people, rng, lang)
     earlier = seed_waves(store, lang)
-    store.update_room_state(room.id, previous_room=earlier.id,
-                            verdicts={f"demo:{i}": {"decision": "exterminate"} for i in range(7)})
+    store.update_room_state(room.id, previous_room=earlier.id, verdicts=verdicts)
     return store.room(room.id), key
 
 
@@ -110,3 +113,89 @@ def _seed_magic_wand(store: Store, people: list, journey: list, effect: dict, rn
                 pick = rng.choice(keys)
                 votes[pick] = votes.get(pick, 0) + 1
             store.save_response(person, varita.EXERCISE, varita.VOTES, votes)
+
+
+DEMO_CUSTOMERS = {  # (category, who, what they receive, one thing to make them happier)
+    "es": [("external", "Comensales", "La comida y la atención", "Avisarles cuánto falta para su plato"),
+           ("colleagues", "Meseros", "Los platos a tiempo", "Cantar en voz alta los pedidos listos"),
+           ("boss", "Gerente", "El cierre de caja", "Entregar el cierre antes de las 11"),
+           ("team", "Mi turno", "La mesa limpia y montada", "Dejar montado el turno siguiente"),
+           ("suppliers", "Proveedor de verduras", "El pedido de la semana", "Pedir con dos días de anticipación")],
+    "en": [("external", "Diners", "The food and the service", "Tell them how long their dish will take"),
+           ("colleagues", "Waiters", "Dishes on time", "Call out loud when an order is ready"),
+           ("boss", "Manager", "The till report", "Hand in the till report before 11"),
+           ("team", "My shift", "A clean, laid table", "Leave the next shift's tables laid"),
+           ("suppliers", "Vegetable supplier", "The weekly order", "Order two days ahead")],
+}
+DEMO_PLAN = {"es": ["Taller de recordatorio: Clientelitis", "Cliente misterioso y premio al fan del mes",
+                    "Revisión de vacas sagradas", "Nueva ola del taller"],
+             "en": ["Refresher workshop: Clientelitis", "Mystery shopper and fan of the month award",
+                    "Sacred cow review", "Next wave of the workshop"]}
+DEMO_OWNERS = {"es": ["Gerencia", "Jefe de cocina", "Caja"], "en": ["Management", "Head chef", "Till"]}
+
+
+def _seed_cows(store: Store, people: list, industry: str, rng: random.Random, lang: str) -> dict:
+    """Five sacred cows from the industry's catalog, votes and ratings, and a verdict on each."""
+    keys = []
+    for person, cow in zip(people, vacas.catalog(industry, lang)[:5]):
+        item = vacas.new_cow_item()
+        store.save_response(person, vacas.EXERCISE, item,
+                            vacas.cow_value(cow["name"], cow["rule"], cow["kind"], cow["who"], cow["how"] or ["annoys"],
+                                            rng.choice(vacas.FREQ[2:])))
+        keys.append(f"{person.id}:{item[len(vacas.COW_PREFIX):]}")
+    if not keys:
+        return {}
+    weights = list(range(len(keys), 0, -1))  # the first cows are the most hated
+    tally: dict[str, int] = {}
+    for person in people:
+        votes: dict[str, int] = {}
+        for key in rng.choices(keys, weights=weights, k=vacas.DEFAULT_BUDGET):
+            votes[key] = votes.get(key, 0) + 1
+            tally[key] = tally.get(key, 0) + 1
+        store.save_response(person, vacas.EXERCISE, vacas.VOTES, votes)
+        for n, key in enumerate(keys):
+            harm = min(5, max(1, 5 - n + rng.choice([-1, 0, 0])))
+            store.save_response(person, vacas.EXERCISE, vacas.SCORE_PREFIX + key,
+                                vacas.score_value(harm, min(5, max(1, n + rng.choice([0, 1])))))
+    ranked = sorted(keys, key=lambda k: -tally.get(k, 0))
+    owners = DEMO_OWNERS.get(lang, DEMO_OWNERS["es"])
+    step = {"es": "Preguntar a los clientes y redactar la regla nueva", "en": "Ask customers and draft the new rule"}
+    due = dt.date.today() + dt.timedelta(days=45)
+    # the room exterminates four cows (more than the earlier waves: the demo's waves improve) and rewrites one
+    return {key: vacas.verdict_value("exterminate" if i < 4 else "rewrite", "", owners[i % len(owners)],
+                                     step.get(lang, step["es"]), due)
+            for i, key in enumerate(ranked)}
+
+
+def _seed_customers(store: Store, people: list, rng: random.Random, lang: str) -> None:
+    """Each person maps two or three of their customers (everyone who is not me)."""
+    options = DEMO_CUSTOMERS.get(lang, DEMO_CUSTOMERS["es"])
+    for person in people:
+        for category, who, receives, better in rng.sample(options, rng.randint(2, 3)):
+            happiness = rng.randint(1, 3) if category in ("colleagues", "suppliers") else rng.randint(2, 5)
+            store.save_response(person, clientes.EXERCISE, clientes.new_item(),
+                                clientes.customer_value(who, category, receives, happiness, better))
+
+
+def _seed_plan_and_hiring(store: Store, people: list, rng: random.Random, lang: str) -> None:
+    """Each team plans its reinforcement every four months; two interviews are scored."""
+    if not people:
+        return
+    today = dt.date.today()
+    titles = DEMO_PLAN.get(lang, DEMO_PLAN["es"])
+
+    def plan(current):
+        out = current or []
+        for n, title in enumerate(titles):
+            month = today.month + 4 * n  # next month, then every four months (zero-based from January)
+            when = f"{today.year + month // 12:04d}-{month % 12 + 1:02d}"
+            out = clientelitis.add_event(out, when, title, [clientelitis.EVERYONE], today)
+        return out
+
+    for person in {p.team: p for p in reversed(people)}.values():  # the first person of each team
+        store.update_team_item(person, clientelitis.EXERCISE, clientelitis.PLAN, plan)
+    for person, name, (low, high), flags in ((people[0], "Candidata A", (4, 5), []),
+                                             (people[-1], "Candidato B", (2, 4), ["blames_customers"])):
+        traits = {t: rng.randint(low, high) for t in clientelitis.TRAITS}
+        store.save_response(person, clientelitis.EXERCISE, clientelitis.CANDIDATE_PREFIX + secrets.token_hex(4),
+                            clientelitis.candidate_value(name, traits, flags, ""))

@@ -85,9 +85,13 @@ def _feliz(p: Page, s: Snapshot) -> None:
     tr = s.tr
     df = s.of(feliz.EXERCISE)
     summary = feliz.summarize(df, s.journey)
-    total, count = feliz.net_change(summary)
     p.add(f"<p>{esc(tr('report.feliz_what'))}</p>")
-    p.add(f"<p>{esc(tr('report.net', total=f'{total:+.1f}', count=count))}</p>")
+    if df.empty:
+        p.add(f"<p class='note'>{esc(tr('report.no_answers'))}</p>")
+        return
+    total, count = feliz.net_change(summary)
+    if count:  # the mean per moment, as the waves compare it
+        p.add(f"<p>{esc(tr('report.net', mean=f'{total / count:+.1f}', count=count))}</p>")
     worse = [f"{r.label}: {r.enter_mean:.1f} → {r.leave_mean:.1f}" for r in summary[summary["worse"]].itertuples()]
     p.add(f"<div class='worse'><b>{esc(tr('feliz.worse_title'))}</b>{_items(worse, tr('report.none_worse'))}</div>")
     p.chart(happiness_dumbbell(summary, tr, title=tr("feliz.room_chart"), spread=True), tr("feliz.room_chart"))
@@ -103,6 +107,9 @@ def _varita(p: Page, s: Snapshot) -> None:
     tr = s.tr
     df = s.of(varita.EXERCISE)
     p.add(f"<p>{esc(tr('report.varita_what'))}</p>")
+    if df.empty:
+        p.add(f"<p class='note'>{esc(tr('report.no_answers'))}</p>")
+        return
     room_table = varita.design(varita.journey_from_template(s.journey), df)
     p.chart(emotion_curve(room_table, tr, title=tr("varita.chart.curve_title_for", who=tr("varita.fac_room"))),
             tr("varita.chart.curve_title"))
@@ -110,7 +117,7 @@ def _varita(p: Page, s: Snapshot) -> None:
         team_rows = df[df["team"] == team]
         table = varita.design(journey, team_rows)
         p.add(f"<h3>{esc(tr('report.team', team=team))}</h3>")
-        p.add(f"<p><b>{esc(tr('export.sheet.journeys'))}:</b> {esc(' → '.join(tp.get('name', '') for tp in journey))}</p>")
+        p.add(f"<p><b>{esc(tr('report.journey'))}:</b> {esc(' → '.join(tp.get('name', '') for tp in journey))}</p>")
         p.table(pd.DataFrame({tr("export.col.item"): table["label"], tr("varita.chosen"): table["idea"].replace("", "–"),
                               tr("varita.votes"): table["votes"], tr("export.col.leave"): table["leave"].round(1),
                               tr("report.designed"): table["designed"].round(1)}), tr("report.nothing"))
@@ -152,6 +159,9 @@ def _clientes(p: Page, s: Snapshot) -> None:
     visible = rels[~rels["hidden"].astype(bool)]
     table = clientes.by_category(visible, len(s.people))
     p.add(f"<p>{esc(tr('report.clientes_what'))}</p>")
+    if visible.empty:
+        p.add(f"<p class='note'>{esc(tr('report.no_answers'))}</p>")
+        return
     p.chart(category_happiness(table, tr, title=tr("clientes.chart.happiness_title")), tr("clientes.chart.happiness_title"))
     p.chart(internal_external(visible, tr), tr("clientes.chart.share_title"))
     gone = clientes.forgotten(table)
@@ -172,7 +182,8 @@ def _clientelitis(p: Page, s: Snapshot) -> None:
     summary = C.skills_summary(skills)
     p.add(f"<p>{esc(tr('report.clientelitis_what'))}</p>")
     p.add(f"<p>{esc(tr('clientelitis.progress', n=len(skills), people=len(s.people)))}</p>")
-    p.chart(skills_radar(summary, None, tr, title=tr("clientelitis.chart.radar_room")), tr("clientelitis.chart.radar_room"))
+    if not skills.empty:
+        p.chart(skills_radar(summary, None, tr, title=tr("clientelitis.chart.radar_room")), tr("clientelitis.chart.radar_room"))
     p.table(pd.DataFrame({tr("report.skill"): [tr(f"clientelitis.skill.{k}") for k in summary["skill"]],
                           tr("clientelitis.chart.mean"): summary["mean"].round(1), tr("export.col.n"): summary["n"]}),
             tr("report.nothing"))
@@ -182,7 +193,8 @@ def _clientelitis(p: Page, s: Snapshot) -> None:
         plan = s.plans.get(team, [])
         events = [f"{month_label(e['month'], s.room.lang)}: {e['title']}" for e in plan]
         warnings = [_warning(tr, k, kw) for k, kw in C.plan_warnings(plan, teams, pd.Timestamp.today().date())]
-        p.add(f"<p><b>{esc(team)}</b></p>{_items(events, tr('clientelitis.warn_empty'))}"
+        # an empty plan is said once, by its warning
+        p.add(f"<p><b>{esc(team)}</b></p>" + (_items(events, "") if events else "")
               + (f"<div class='worse'>{_items(warnings, '')}</div>" if warnings else ""))
     cands = C.candidates(df)
     p.add(f"<h3>{esc(tr('clientelitis.hiring_title'))}</h3>")

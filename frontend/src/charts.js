@@ -66,12 +66,7 @@ function overflow(el) {
 
 // A title wider than its chart (a phone's) is broken into lines at spaces, with room made above the plot for
 // the lines it gained. Plotly draws a title on one line whatever its length, past both edges of the screen.
-function wrappedTitle(layout, width) {
-  const title = layout.title;
-  const text = title && (typeof title === "string" ? title : title.text);
-  if (!text || !width) return layout;
-  const size = (title.font && title.font.size) || (layout.font && layout.font.size ? layout.font.size * 1.4 : 17);
-  const most = Math.max(8, Math.floor((width - 16) / (size * 0.56)));
+function wrapLines(text, most) {
   const lines = [];
   for (const part of text.split(/<br\s*\/?>/i)) {
     let line = "";
@@ -85,6 +80,16 @@ function wrappedTitle(layout, width) {
     }
     lines.push(line);
   }
+  return lines;
+}
+
+function wrappedTitle(layout, width) {
+  const title = layout.title;
+  const text = title && (typeof title === "string" ? title : title.text);
+  if (!text || !width) return layout;
+  const size = (title.font && title.font.size) || (layout.font && layout.font.size ? layout.font.size * 1.4 : 17);
+  const most = Math.max(8, Math.floor((width - 16) / (size * 0.56)));
+  const lines = wrapLines(text, most);
   const before = text.split(/<br\s*\/?>/i).length;
   if (lines.length === before) return layout;
   const margin = layout.margin || {};
@@ -138,8 +143,10 @@ function render({ model, el }) {
   if (filling()) el.classList.add("cl-chart-fill");
   // One job at a time, always with the newest figure: a busy room sends figures faster than a phone draws
   // them, and drawing each one in turn would leave the screen further and further behind.
+  // "cl-drawing" marks a chart with a draw to come (what a test waits for, instead of waiting some time)
   let busy = false;
   let toDraw = true;
+  el.classList.add("cl-drawing");
   const work = async () => {
     if (busy) {
       return;
@@ -174,13 +181,21 @@ function render({ model, el }) {
             layout = scaledFonts(layout, SMALL);
           }
           layout = wrappedTitle(layout, width);
+          // an indicator's (the fans gauge's) own title, broken into lines the same way
+          data = data.map((t) => {
+            const text = t.type === "indicator" && t.title && t.title.text;
+            if (!text) return t;
+            const size = (t.title.font && t.title.font.size) || 17;
+            return { ...t, title: { ...t.title, text: wrapLines(text, Math.max(8, Math.floor((width - 16) / (size * 0.56)))).join("<br>") } };
+          });
           if (width < NARROW) data = data.map((t) => (t.type === "sankey" ? wrappedNodes(t, width) : t));
         }
         // always the box's own width: Plotly's autosize measures only on a first draw
         layout = { ...layout, width, autosize: false };
         await Plotly.react(el, data, layout, CONFIG);
         // labels past the box: drawn once more with margins that hold them (both sides alike for a radar,
-        // which stays centred)
+        // which stays centred). Labels an earlier draw left out count again: Plotly keeps their nodes.
+        for (const text of el.querySelectorAll(".textpoint text, .annotation-text-g")) text.style.display = "";
         const out = overflow(el);
         if (Math.max(out.l, out.r, out.t, out.b) > 1) {
           const m = { l: 80, r: 80, t: 100, b: 80, ...(el._fullLayout ? el._fullLayout.margin : {}), ...(layout.margin || {}) };
@@ -194,12 +209,14 @@ function render({ model, el }) {
       }
     } finally {
       busy = false;
+      el.classList.toggle("cl-drawing", toDraw);
     }
   };
   // Drawing takes the page's main thread for a moment: it waits until the page has painted what arrived
   // with the same update (a new answer's text shows first, then the charts follow).
   const changed = () => {
     toDraw = true;
+    el.classList.add("cl-drawing");
     requestAnimationFrame(() => setTimeout(work, 0));
   };
   model.on("change:figure", changed);
@@ -215,6 +232,7 @@ function render({ model, el }) {
       width = now;
       height = tall;
       toDraw = true;
+      el.classList.add("cl-drawing");
       work();
     }
   });

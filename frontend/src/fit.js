@@ -47,8 +47,10 @@ export function fitStage() {
   const states = new WeakMap();
   let queued = false;
   const fitted = () => document.querySelectorAll(".cl-stage .cl-fit:not(.cl-chart)");
+  // "cl-fitting" on the page while a fitting is queued (what a test waits for, instead of waiting some time)
   const fitAll = () => {
     queued = false;
+    document.documentElement.classList.remove("cl-fitting");
     for (const el of fitted()) {
       if (!states.has(el)) states.set(el, { page: 0, pages: 1 });
       fitOne(el, states.get(el));
@@ -57,6 +59,7 @@ export function fitStage() {
   const soon = () => {
     if (!queued) {
       queued = true;
+      document.documentElement.classList.add("cl-fitting");
       requestAnimationFrame(fitAll);
     }
   };
