@@ -53,3 +53,10 @@ for (const file of ["css/all.min.css", "css/v4-shims.min.css", "webfonts/fa-soli
   mkdirSync(dirname(target), { recursive: true });
   cpSync(`${fontawesome}/${file}`, target);
 }
+
+// axe-core, the accessibility audit the browser tests inject into every page they visit (tests/axe.py):
+// pinned here with the rest of the front end, copied beside the tests (with its licence) so `make test` needs
+// no Node.js.
+mkdirSync("../tests/vendor", { recursive: true });
+cpSync("node_modules/axe-core/axe.min.js", "../tests/vendor/axe.min.js");
+cpSync("node_modules/axe-core/LICENSE", "../tests/vendor/axe-core-LICENSE.txt");

@@ -19,6 +19,7 @@ import concurrent.futures as cf
 import multiprocessing as mp
 import os
 import platform
+import re
 import socket
 import statistics
 import subprocess
@@ -488,8 +489,7 @@ def long_list(server: Server, db_url: str, entries: int = 300, markers: int = 20
         phone.get_by_role("radio", name="2. Votar").click(timeout=120_000)
         console = browser.new_page(viewport={"width": 1400, "height": 1000})
         console.goto(server.url("facilitador.ipynb", f"room={room.code}&key={key}"))
-        console.locator(".cl-agenda-row", has_text="Limpiar la casa").get_by_role(
-            "button", name="Abrir el ejercicio").click(timeout=120_000)
+        console.locator(".cl-showing").get_by_role("radio", name=re.compile("Limpiar la casa")).click(timeout=120_000)
         phone.wait_for_function("n => [...document.querySelectorAll('.cl-rows-where')].some(e => e.textContent.includes(`· ${n} `))",
                                 arg=entries, timeout=120_000)
         # one screen at a time: waiting for one while the other has long shown the row would time the first
