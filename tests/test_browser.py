@@ -326,7 +326,7 @@ def test_magic_wand_two_teammates_rate_imagine_vote_and_console_shows_it(voila_s
     console.get_by_role("button", name="Mostrar resultados").click()
     panel = console.locator(".cl-card", has_text="Ideas de la varita").last
     panel.locator("select").select_option(label="Azul")
-    expect(console.get_by_text("Curva de emociones: hoy vs. diseñada (Azul)")).to_be_visible()
+    expect(console.get_by_role("img", name="Curva de emociones: hoy vs. diseñada (Azul)")).to_be_visible()  # a named chart
     expect(console.locator("ol.cl-people")).to_contain_text("3 · Avisar por mensaje cuando la mesa esté lista")
     expect(console.locator(".ytick text", has_text="Reserva de mesa").first).to_be_visible()
     shot(console, "varita-facilitator")
@@ -463,7 +463,7 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     soon = dt.date.today().replace(day=1) + dt.timedelta(days=62)
     from widgets.i18n import month_names
 
-    part.get_by_label("Mes").select_option(label=f"{month_names('es')[soon.month]} {soon.year}")  # a month, by name
+    part.get_by_label("Mes", exact=True).select_option(label=f"{month_names('es')[soon.month]} {soon.year}")  # a month, by name
     part.get_by_placeholder("p. ej. taller de manejo de quejas").fill("Taller de quejas")
     part.get_by_role("button", name="Agregar al plan").click()
     expect(part.get_by_text("Agregado al plan.")).to_be_visible()
@@ -484,7 +484,7 @@ def test_customers_then_clientelitis_full_pass_with_console(voila_server, contex
     expect(console.locator("table.cl-candidates")).to_contain_text("Pedro Páramo")
     expect(console.locator("table.cl-candidates")).to_contain_text("No contratar")
     expect(console.get_by_text("1 de 2 personas se autoevaluó")).to_be_visible()
-    expect(console.get_by_text("Ola tras ola", exact=True)).to_be_visible()
+    expect(console.get_by_role("img", name="Ola tras ola")).to_be_visible()
     shot(console, "clientelitis-facilitator")
 
 

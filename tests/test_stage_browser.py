@@ -29,7 +29,7 @@ TEXTS = """() => {
     const el = node.parentElement.closest('svg text') || node.parentElement;
     if (seen.has(el)) continue;
     seen.add(el);
-    if (el.closest('.cl-stage-exit, .cl-sr, script, style')) continue;
+    if (el.closest('.cl-stage-exit, .cl-sr, .cl-chart-data, script, style')) continue;  // for screen readers only
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none' || el.closest('[hidden]')) continue;
     const r = el.getBoundingClientRect();

@@ -22,7 +22,7 @@ from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
 from .rows import Action, Rows, row
-from .ui import Notice, card, html, icon
+from .ui import Notice, card, field_for, html, icon
 
 REFUSALS = (StoreError, TextError, RatingError)
 STEPS = ("skills", "plan", "hire")
@@ -127,10 +127,10 @@ class ClientelitisParticipant(W.VBox):
             notice.clear()  # what one step said is not left over in the next
         self.body.children = [{"skills": self.box_skills, "plan": self.box_plan, "hire": self.box_hire}[self.steps.value]]
 
-    def _refuse(self, exc: Exception, notice: Notice) -> None:
+    def _refuse(self, exc: Exception, notice: Notice, fields: dict | None = None) -> None:
         message = self.tr(exc.key, **getattr(exc, "kwargs", {}))
         self.notice.show("error", message)
-        notice.show("error", message)
+        notice.show("error", message, field=field_for(exc.key, fields or {}))
 
     def _save_skills(self) -> None:
         if self._loading:
@@ -159,7 +159,8 @@ class ClientelitisParticipant(W.VBox):
                                         lambda plan: C.add_event(plan or [], self.month.value, self.event_title.value,
                                                                  audience, self.today), default=[])
         except REFUSALS as exc:
-            return self._refuse(exc, self.plan_notice)
+            return self._refuse(exc, self.plan_notice, {"clientelitis.month": self.month, "clientelitis.title": self.event_title,
+                                                         "clientelitis.audience": self.audience})
         self.notice.show("ok", self.tr("clientelitis.event_added"))
         self.plan_notice.show("ok", self.tr("clientelitis.event_added"))
         self.event_title.value = ""
@@ -179,7 +180,9 @@ class ClientelitisParticipant(W.VBox):
                                       list(self.flags.value), self.notes.value)
             self.store.save_response(self.participant, C.EXERCISE, C.CANDIDATE_PREFIX + secrets.token_hex(4), value)
         except REFUSALS as exc:
-            return self._refuse(exc, self.hire_notice)
+            missing = next((w for w in self.trait_scales.values() if w.value is None), None)
+            return self._refuse(exc, self.hire_notice, {"clientelitis.candidate": self.candidate,
+                                                        "clientelitis.traits": missing, "text": self.notes})
         added = self.tr("clientelitis.candidate_added", verdict=self.tr(f"clientelitis.verdict.{C.verdict(value)}"))
         self.notice.show("ok", added)
         self.hire_notice.show("ok", added)

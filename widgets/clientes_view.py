@@ -15,7 +15,7 @@ from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
 from .rows import Action, Rows, row
-from .ui import Notice, card, html, icon
+from .ui import Notice, card, field_for, html, icon
 from .wall import Wall
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -63,7 +63,9 @@ class ClientesParticipant(W.VBox):
                                             self.happiness.value, self.better.value)
             self.store.save_response(self.participant, clientes.EXERCISE, clientes.new_item(), value)
         except REFUSALS as exc:
-            return self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})))
+            fields = {"clientes.who": self.who, "clientes.category": self.category, "clientes.happiness": self.happiness}
+            return self.notice.show("error", self.tr(exc.key, **getattr(exc, "kwargs", {})),
+                                    field=field_for(exc.key, fields))
         self.notice.show("ok", self.tr("clientes.added", who=value["who"]))
         self.who.value = self.receives.value = self.better.value = ""
         self.category.value = self.happiness.value = None

@@ -27,7 +27,7 @@ from .presenter import change as presenter_change
 from .qr import qr_svg
 from .store import Room, Store, StoreError
 from .text import esc
-from .ui import Notice, card, html, icon
+from .ui import Notice, card, html, icon, speaks
 from .welcome import facilitator_link, join_link
 
 
@@ -51,12 +51,14 @@ class FacilitatorApp(W.VBox):
         self.add_class("cl-console")
         self.store, self.page = store, page
         self.tr = Translator(page.get("lang"))
+        speaks(self, self.tr.lang)
         self.notice = Notice()
         self.room: Room | None = None
         self.watcher: RoomWatcher | None = None
         room = store.room_by_code(page.get("room"))
         if room is not None:
             self.tr = Translator(room.lang)
+            speaks(self, self.tr.lang)
         if room is None or not store.check_facilitator_key(room, page.get("key")):
             self.notice.show("error", self.tr("facilitator.need_key"))
             self.children = [html(f"<h1>{esc(self.tr('facilitator.title'))}</h1>"), self.notice]
@@ -82,7 +84,7 @@ class FacilitatorApp(W.VBox):
             row = W.HBox([html(f"<span class='cl-agenda-title'>{esc(tr(ex.title_key))}</span>"), button])
             row.add_class("cl-agenda-row")
             agenda_rows.append(row)
-        self.phase_status = html("", "cl-tp-hint")
+        self.phase_status = html("", "cl-tp-hint", "cl-live")
         self.agenda = card(html(f"<h2>{esc(tr('console.agenda_title'))}</h2>"), *agenda_rows, self.phase_status)
         self.agenda.add_class("cl-console-agenda")
         self.reveal_button = W.Button(icon="eye")
@@ -107,7 +109,7 @@ class FacilitatorApp(W.VBox):
             f"{icon('desktop')} {esc(tr('projector.open'))}</a>")
         self.anonymous = W.Checkbox(value=anonymous(room.state), description=tr("console.anonymous"), indent=False)
         self.anonymous.observe(lambda change: self.set_anonymous(change["new"]), "value")
-        self.missing = html("", "cl-missing")
+        self.missing = html("", "cl-missing", "cl-live")  # said aloud as people answer
         self.controls = card(
             html(f"<h2>{esc(tr('console.controls'))}</h2>"),
             W.HBox([self.reveal_button, self.minutes, self.timer_button], layout=W.Layout(flex_flow="row wrap",

@@ -56,6 +56,7 @@ class FelizParticipant(W.VBox):
             self.enter[tp.id] = _scale(tr, tr("feliz.enter"))
             self.leave[tp.id] = _scale(tr, tr("feliz.leave"))
             for w in (self.enter[tp.id], self.leave[tp.id]):
+                w.context = tp.name  # "Furioso, 1 de 5, al entrar, Reserva de mesa" to a screen reader
                 w.observe(lambda ch, tp_id=tp.id: self._changed(tp_id), "value")
             label = html(
                 f'<div class="cl-tp-name">{esc(tp.name)}</div><div class="cl-tp-hint">{esc(tp.hint)}</div>'
@@ -155,7 +156,7 @@ class FelizParticipant(W.VBox):
             value = feliz.idea(self.idea_text.value)
             self.store.save_response(self.participant, feliz.EXERCISE, feliz.IDEA_ITEM, value)
         except (TextError, StoreError) as exc:
-            self.idea_notice.show("error", self.tr(exc.key, **exc.kwargs))
+            self.idea_notice.show("error", self.tr(exc.key, **exc.kwargs), field=self.idea_text)
             return
         self.idea_notice.show("ok", self.tr("feliz.idea_saved"))
 

@@ -10,13 +10,13 @@ from . import exercises
 from .browser import BrowserBridge
 from .i18n import Translator
 from .live import RoomWatcher
-from .phases import clock, open_phase, remaining
+from .phases import clock, open_phase, remaining, revealed
 from .page import Page
 from .ratelimit import CodeGuard
 from .saving import SaveStatus, SavingStore, clear_busy_notices
 from .store import CODE_LENGTH, Participant, Room, Store, StoreError, new_secret, normalize_code
 from .text import esc, shown_code
-from .ui import Notice, card, html, icon
+from .ui import Notice, card, field_for, html, icon, speaks
 
 HEARTBEAT_SECONDS = 20
 REDRAW_SECONDS = 1.5
@@ -74,18 +74,19 @@ class JoinForm(W.VBox):
         """Join with what is typed; every refusal leaves the fields as they are."""
         code = normalize_code(self.code.value)
         if not self.code.value.strip():
-            return self.notice.show("error", self.tr("join.code_empty"))
+            return self.notice.show("error", self.tr("join.code_empty"), field=self.code)
         if code is None:
-            return self.notice.show("error", code_message(self.tr, self.code.value))
+            return self.notice.show("error", code_message(self.tr, self.code.value), field=self.code)
         try:
             room = self.guard.lookup(code)
         except StoreError as exc:
-            return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+            return self.notice.show("error", self.tr(exc.key, **exc.kwargs), field=self.code)
         tr = Translator(room.lang)
         try:
             participant, token = self.store.join(room, self.name.value, self.team.value, self.session_id)
         except StoreError as exc:
-            return self.notice.show("error", tr(exc.key, **exc.kwargs))
+            fields = {"join.name": self.name, "join.team": self.team, "join.token": self.name}
+            return self.notice.show("error", tr(exc.key, **exc.kwargs), field=field_for(exc.key, fields))
         self.notice.clear()
         self.on_joined(room, participant, token)
 
@@ -103,10 +104,13 @@ class ParticipantApp(W.VBox):
         self.session_id = new_secret()
         self.bridge = BrowserBridge()
         self.tr = Translator(page.get("lang"))
+        speaks(self, self.tr.lang)
         self.notice = Notice()
         self.header = html("", "cl-participant-head")
         self.footer = html("")
         self.timer = html("", "cl-timer")
+        self.results_note = html("", "cl-live", "cl-sr")
+        self._results_shown: bool | None = None
         self.body = W.VBox()
         self.body.add_class("cl-body")
         #: Called once the participant is in the room (the welcome page then drops the facilitator's forms).
@@ -119,7 +123,8 @@ class ParticipantApp(W.VBox):
         self.save_status = SaveStatus(store, self.tr)
         self.save_status.after_retry = self.show_stored
         self.saving = SavingStore(store, self.save_status)
-        self.children = [self.bridge, self.header, self.timer, self.notice, self.body, self.save_status, self.footer]
+        self.children = [self.bridge, self.header, self.timer, self.notice, self.results_note, self.body, self.save_status,
+                         self.footer]
         self.start()
 
     def start(self) -> None:
@@ -135,6 +140,7 @@ class ParticipantApp(W.VBox):
                 self.notice.show("error", code_message(self.tr, raw_code))
         if room is not None:
             self.tr = Translator(room.lang)
+            speaks(self, self.tr.lang)
             if token:
                 participant = self.store.participant_by_token(room, token)
                 if participant is not None:
@@ -148,6 +154,7 @@ class ParticipantApp(W.VBox):
         """Show the exercise for a joined participant and start following the room live."""
         self.room, self.participant = room, participant
         self.tr = Translator(room.lang)
+        speaks(self, self.tr.lang)
         self.save_status.translate(self.tr)
         self.bridge.query = f"?room={room.code}&me={token}"
         other_tab = self.store.claim_session(participant, self.session_id)
@@ -161,8 +168,10 @@ class ParticipantApp(W.VBox):
             self.notice.show("info", self.tr("participant.other_tab_here"))
         else:
             self.notice.clear()
-        self.waiting = card(html(f"<h2>{icon('hourglass-half')}</h2><p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
+        self.waiting = card(html(f"<h2>{icon('hourglass-half')} {esc(self.tr('phase.waiting_title'))}</h2>"
+                                 f"<p class='cl-people'>{esc(self.tr('phase.waiting'))}</p>"))
         self.waiting.add_class("cl-waiting")
+        self.waiting.add_class("cl-focus-here")
         self.watcher = RoomWatcher(self.store, room.id, alive=self.bridge.present)
         self.watcher.version = self.store.room_version(room.id)
         self.watcher.subscribe(self.on_room_change)
@@ -188,11 +197,17 @@ class ParticipantApp(W.VBox):
         if exercise_id not in self.views:
             self.views[exercise_id] = exercises.get(exercise_id).participant(
                 self.saving, self.room, self.participant, self.tr)
+            self.views[exercise_id].add_class("cl-focus-here")  # shown after joining or a switch: focus its heading
         return self.views[exercise_id]
 
     def show_phase(self, room: Room) -> None:
         """The open exercise (if this page shows it), a waiting card otherwise."""
         current = open_phase(room.state)
+        # said aloud (a live line) when the facilitator shows or hides this workshop's results
+        shown = bool(current) and revealed(room.state, current)
+        if self._results_shown is not None and shown != self._results_shown:
+            self.results_note.value = esc(self.tr("results.now_shown" if shown else "results.now_hidden"))
+        self._results_shown = shown
         if current and current in exercises.EXERCISES and (self.fixed in (None, current)):
             view = self._view_for(current)
             if hasattr(view, "refresh") and self.body.children and self.body.children[0] is view:

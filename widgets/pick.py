@@ -63,8 +63,11 @@ function render({ model, el }) {
     label.hidden = !text;
     const multiple = model.get("multiple");
     group.setAttribute("role", multiple ? "group" : "radiogroup");
-    if (text) group.setAttribute("aria-labelledby", label.id); else group.removeAttribute("aria-labelledby");
-    if (model.get("aria")) group.setAttribute("aria-label", model.get("aria")); else group.removeAttribute("aria-label");
+    // the question in context ("Al entrar, Reserva de mesa"): the group's name, and each option's after its own
+    const context = model.get("context");
+    const named = context ? [text || model.get("aria"), context].filter(Boolean).join(", ") : model.get("aria");
+    if (text && !context) group.setAttribute("aria-labelledby", label.id); else group.removeAttribute("aria-labelledby");
+    if (named) group.setAttribute("aria-label", named); else group.removeAttribute("aria-label");
     const had = buttons.indexOf(document.activeElement);
     buttons = model.get("options").map(([text, value, name]) => {
       const b = document.createElement("button");
@@ -72,7 +75,8 @@ function render({ model, el }) {
       b.className = "cl-pick-option";
       b.setAttribute("role", multiple ? "checkbox" : "radio");
       b.textContent = text;
-      if (name && name !== text) b.setAttribute("aria-label", name);
+      const full = context ? [name || text, model.get("description").toLowerCase(), context].filter(Boolean).join(", ") : name;
+      if (full && full !== text) b.setAttribute("aria-label", full);
       b.disabled = model.get("disabled");
       b._value = value;
       b.addEventListener("click", () => choose(b));
@@ -93,11 +97,11 @@ function render({ model, el }) {
     if (had >= 0 && buttons[had]) buttons[had].focus();
   };
   model.on("change:value", mark);
-  model.on("change:options change:description change:multiple change:disabled change:aria", draw);
+  model.on("change:options change:description change:multiple change:disabled change:aria change:context", draw);
   draw();
   return () => {
     model.off("change:value", mark);
-    model.off("change:options change:description change:multiple change:disabled change:aria", draw);
+    model.off("change:options change:description change:multiple change:disabled change:aria change:context", draw);
   };
 }
 export default { render };
@@ -125,6 +129,9 @@ class Pick(anywidget.AnyWidget):
     description = traitlets.Unicode("").tag(sync=True)
     #: The group's accessible name when it has no visible ``description`` (a page's steps: "Pasos").
     aria = traitlets.Unicode("").tag(sync=True)
+    #: What the question is about, said after the group's and each option's name to a screen reader: "Furioso,
+    #: 1 de 5, al entrar, Reserva de mesa" (the visible page shows it once, in the row's title).
+    context = traitlets.Unicode("").tag(sync=True)
     multiple = traitlets.Bool(False).tag(sync=True)
     disabled = traitlets.Bool(False).tag(sync=True)
 

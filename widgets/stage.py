@@ -20,7 +20,7 @@ from .page import Page
 from .qr import qr_svg
 from .store import Room, Store
 from .text import esc
-from .ui import html, icon
+from .ui import html, icon, speaks
 from .welcome import join_link
 
 #: How often the stage asks whether the room changed (as the console).
@@ -41,11 +41,13 @@ class StageApp(W.VBox):
         self.add_class("cl-stage")
         self.store, self.page = store, page
         self.tr = Translator(page.get("lang"))
+        speaks(self, self.tr.lang)
         self.room: Room | None = None
         self.watcher: RoomWatcher | None = None
         room = store.room_by_code(page.get("room"))
         if room is not None:
             self.tr = Translator(room.lang)
+            speaks(self, self.tr.lang)
         if room is None or not store.check_facilitator_key(room, page.get("key")):
             self.children = [html(f"<p class='cl-notice cl-notice-error'>{esc(self.tr('facilitator.need_key'))}</p>")]
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import ipywidgets as W
@@ -53,26 +54,58 @@ def heading(text: str, level: int = 1) -> W.HTML:
 
 
 class Notice(W.HTML):
-    """A one-line message box: ``show("error", text)``; ``clear()`` hides it."""
+    """A one-line message box: ``show("error", text, field=widget)``; ``clear()`` hides it.
+
+    The page makes it a live region (a screen reader says each new message; an error at once). An error about
+    one ``field`` marks that field invalid and describes it by the message (``aria-invalid``,
+    ``aria-describedby``): the widgets carry a pair of classes (``cl-errfor-N`` on the field, ``cl-errid-N`` on
+    the notice) that the page's script turns into those attributes (``frontend/src/index.js``)."""
+
+    _made = itertools.count(1)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.kind = ""
         self.message = ""
+        self.serial = next(self._made)
+        self.field: W.DOMWidget | None = None
         self.add_class("cl-notice")
+        self.add_class(f"cl-errid-{self.serial}")
         self.clear()
 
-    def show(self, kind: str, text: str) -> None:
+    def show(self, kind: str, text: str, field: W.DOMWidget | None = None) -> None:
         for k in ("info", "ok", "error", "empty"):
             self.remove_class(f"cl-notice-{k}")
         self.add_class(f"cl-notice-{kind}")
         self.kind = kind
         self.message = text
         self.value = esc(text)
+        if self.field is not None and self.field is not field:
+            self.field.remove_class(f"cl-errfor-{self.serial}")
+        self.field = field if kind == "error" else None
+        if self.field is not None:
+            self.field.add_class(f"cl-errfor-{self.serial}")
 
     def clear(self) -> None:
         self.show("empty", "")
         self.kind = ""
+
+
+def speaks(widget: W.DOMWidget, lang: str) -> None:
+    """Say which language a page's app speaks (``cl-lang-xx``): the page sets ``<html lang>`` from it, so an
+    English room's pages are read aloud in English."""
+    for c in [c for c in widget._dom_classes if c.startswith("cl-lang-")]:
+        widget.remove_class(c)
+    widget.add_class(f"cl-lang-{lang}")
+
+
+def field_for(key: str, fields: dict) -> W.DOMWidget | None:
+    """The field a refusal is about, from its catalog key: ``fields`` maps keys, or their start up to a dot or
+    an underscore ("vacas.name" for "vacas.name_empty"), to widgets."""
+    for prefix, widget in fields.items():
+        if key == prefix or key.startswith(prefix + "_") or key.startswith(prefix + "."):
+            return widget
+    return None
 
 
 

@@ -19,7 +19,7 @@ from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
 from .rows import Action, Choice, Rows, row
-from .ui import Notice, card, html, icon, pager_labels
+from .ui import Notice, card, field_for, html, icon, pager_labels
 
 REFUSALS = (StoreError, TextError, RatingError)
 STEPS = ("hunt", "vote", "plan")
@@ -119,10 +119,10 @@ class VacasParticipant(W.VBox):
         if self.steps.value == "vote":
             self._render_votes(self._mine())
 
-    def _refuse(self, exc: Exception, notice: Notice | None = None) -> None:
+    def _refuse(self, exc: Exception, notice: Notice | None = None, fields: dict | None = None) -> None:
         message = self.tr(exc.key, **getattr(exc, "kwargs", {}))
         self.notice.show("error", message)
-        (notice or self.hunt_notice).show("error", message)
+        (notice or self.hunt_notice).show("error", message, field=field_for(exc.key, fields or {}))
 
     def _prefill(self) -> None:
         if self.pick.value is None or self.pick.value < 0:
@@ -138,7 +138,8 @@ class VacasParticipant(W.VBox):
                                     list(self.how.value), self.freq.value)
             self.store.save_response(self.participant, vacas.EXERCISE, vacas.new_cow_item(), value)
         except REFUSALS as exc:
-            return self._refuse(exc)
+            return self._refuse(exc, fields={"vacas.name": self.name, "vacas.rule": self.rule, "vacas.kind": self.kind,
+                                             "vacas.who": self.who, "vacas.how": self.how, "vacas.freq": self.freq})
         self.notice.show("ok", self.tr("vacas.posted", name=value["name"]))
         self.hunt_notice.show("ok", self.notice.message)
         self.name.value = self.rule.value = ""

@@ -18,7 +18,7 @@ from .text import TextError, esc
 from .panel import Revealable
 from .phases import anonymous
 from .rows import Action, Rows, row
-from .ui import Notice, card, html, icon, pager_labels
+from .ui import Notice, card, field_for, html, icon, pager_labels
 from .wall import Wall
 
 REFUSALS = (StoreError, TextError, RatingError)
@@ -170,11 +170,11 @@ class VaritaParticipant(W.VBox):
         self._row_error = None
         self.body.children = [boxes[self.steps.value]]
 
-    def _refuse(self, exc: Exception, notice: Notice | None = None) -> None:
+    def _refuse(self, exc: Exception, notice: Notice | None = None, field=None) -> None:
         message = self.tr(exc.key, **getattr(exc, "kwargs", {}))
         self.notice.show("error", message)
         if notice is not None:
-            notice.show("error", message)
+            notice.show("error", message, field=field)
 
     # -- step 1 -------------------------------------------------------------------------------------
     def _journey_op(self, op, clear: bool = False) -> bool:
@@ -197,9 +197,10 @@ class VaritaParticipant(W.VBox):
             name = W.Text(value=tp["name"], continuous_update=False, layout=W.Layout(width="280px"))
             name.observe(lambda ch, tp_id=tp["id"]: self._journey_op(
                 lambda j: varita.rename_touchpoint(j, tp_id, ch["new"])), "value")
-            up = W.Button(icon="arrow-up", tooltip=self.tr("varita.tp_up"))
-            down = W.Button(icon="arrow-down", tooltip=self.tr("varita.tp_down"))
-            remove = W.Button(icon="trash", tooltip=self.tr("varita.tp_remove"))
+            name.placeholder = self.tr("varita.tp_name", n=i + 1)  # its accessible name too
+            up = W.Button(icon="arrow-up", tooltip=self.tr("varita.tp_up", name=tp["name"]))
+            down = W.Button(icon="arrow-down", tooltip=self.tr("varita.tp_down", name=tp["name"]))
+            remove = W.Button(icon="trash", tooltip=self.tr("varita.tp_remove", name=tp["name"]))
             for b in (up, down, remove):
                 b.add_class("cl-icon-button")
             up.on_click(lambda _b, tp_id=tp["id"]: self._journey_op(lambda j: varita.move_touchpoint(j, tp_id, -1)))
@@ -219,6 +220,7 @@ class VaritaParticipant(W.VBox):
             for tp in self.journey:
                 enter = _scale(self.tr, self.tr("feliz.enter"), faces=True)
                 leave = _scale(self.tr, self.tr("feliz.leave"), faces=True)
+                enter.context = leave.context = tp["name"]
                 frictions = W.Textarea(placeholder=self.tr("varita.frictions_placeholder"), continuous_update=False,
                                        layout=W.Layout(width="100%", max_width="640px", height="64px"))
                 value = saved.get(varita.TODAY_PREFIX + tp["id"], {})
@@ -261,7 +263,11 @@ class VaritaParticipant(W.VBox):
                                       self.unique.value, self.effort.value, self.predicted.value)
             self.store.save_response(self.participant, varita.EXERCISE, varita.new_idea_item(), value)
         except REFUSALS as exc:
-            return self._refuse(exc, self.wand_notice)
+            ratings = (self.delight, self.unique, self.effort, self.predicted)
+            field = {"varita.tp_choose": self.idea_tp,
+                     "varita.rating_missing": next((w for w in ratings if w.value is None), None)}.get(
+                exc.key, self.idea_text if exc.key.startswith("text.") else None)
+            return self._refuse(exc, self.wand_notice, field)
         self.notice.show("ok", self.tr("varita.idea_saved"))
         self.wand_notice.show("ok", self.tr("varita.idea_saved"))
         self.idea_text.value = ""

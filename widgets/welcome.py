@@ -14,7 +14,7 @@ from .participant import ParticipantApp
 from .qr import qr_svg
 from .store import Room, Store, StoreError
 from .text import esc, text_key
-from .ui import Notice, card, html
+from .ui import Notice, card, html, speaks
 
 PARTICIPANT_NOTEBOOK = "00_bienvenida.ipynb"
 FACILITATOR_NOTEBOOK = "facilitador.ipynb"
@@ -77,13 +77,14 @@ class CreateRoomForm(W.VBox):
         if twin is not None and self._warned != text_key(self.name.value):
             self._warned = text_key(self.name.value)
             self.button.description = self.tr("create.button_again")
-            return self.notice.show("error", self.tr("create.same_name", room=twin.name, code=twin.code))
+            return self.notice.show("error", self.tr("create.same_name", room=twin.name, code=twin.code), field=self.name)
         try:
             room, key = self.store.create_room_as_organiser(
                 self.organiser_key, self.name.value, self.industry.value, self.lang.value, trusted=self.trusted,
                 expected_size=self.size.value, state={"anonymous": bool(self.anonymous.value)})
         except StoreError as exc:
-            return self.notice.show("error", self.tr(exc.key, **exc.kwargs))
+            return self.notice.show("error", self.tr(exc.key, **exc.kwargs),
+                                    field=self.name if exc.key.startswith(("room.name", "text.")) else None)
         self._warned = None
         self.button.description = self.tr("create.button")
         self.room, self.key = room, key
@@ -121,6 +122,7 @@ class WelcomeApp(W.VBox):
         self.add_class("cl-app")
         self.store, self.page = store, page
         self.tr = Translator(page.get("lang"))
+        speaks(self, self.tr.lang)
         self.participant = ParticipantApp(store, page, on_entered=self._entered)
         self.creator = None
         self.my_rooms = None

@@ -4,6 +4,7 @@
 // it with Plotly.react, which updates only what differs. Plotly here is a partial build with only the trace
 // types our charts use (widgets/validators.py: KEPT): about a fifth of plotly.js, so a page with charts
 // becomes usable seconds sooner than with the whole library.
+import { describe } from "./chartdata.js";
 import Plotly from "./plotly-partial.js";
 
 // No "responsive": the ResizeObserver below draws the chart again whenever its box changes size.
@@ -137,16 +138,31 @@ function smallestFont(value, found = Infinity) {
   return found;
 }
 
-function render({ model, el }) {
-  el.classList.add("cl-chart");
+function render({ model, el: box }) {
+  // the widget's box holds the plot (named, an image to screen readers) and its text alternative: a sentence
+  // and the data as a table (chartdata.js)
+  box.classList.add("cl-chart");
+  const el = document.createElement("div");
+  el.className = "cl-plot";
+  el.setAttribute("role", "img");
+  const alt = document.createElement("details");
+  alt.className = "cl-chart-data";
+  box.append(el, alt);
   const filling = () => model.get("fill");
-  if (filling()) el.classList.add("cl-chart-fill");
+  if (filling()) box.classList.add("cl-chart-fill");
+  alt.open = filling();  // on the stage: read by screen readers only (hidden by the stylesheet)
+  const described = () => {
+    const heading = box.closest(".cl-card, .cl-stage-body, .cl-stage");
+    const near = heading && heading.querySelector("h1, h2, h3");
+    const name = describe(alt, model.get("figure") || {}, near ? near.textContent.trim() : "");
+    el.setAttribute("aria-label", name);
+  };
   // One job at a time, always with the newest figure: a busy room sends figures faster than a phone draws
   // them, and drawing each one in turn would leave the screen further and further behind.
   // "cl-drawing" marks a chart with a draw to come (what a test waits for, instead of waiting some time)
   let busy = false;
   let toDraw = true;
-  el.classList.add("cl-drawing");
+  box.classList.add("cl-drawing");
   const work = async () => {
     if (busy) {
       return;
@@ -157,6 +173,7 @@ function render({ model, el }) {
       // would draw it 700 pixels wide and keep that size.
       while (toDraw && el.clientWidth > 0) {
         toDraw = false;
+        described();
         const figure = model.get("figure") || {};
         const width = el.clientWidth;
         let data = figure.data || [];
@@ -209,18 +226,18 @@ function render({ model, el }) {
       }
     } finally {
       busy = false;
-      el.classList.toggle("cl-drawing", toDraw);
+      box.classList.toggle("cl-drawing", toDraw);
     }
   };
   // Drawing takes the page's main thread for a moment: it waits until the page has painted what arrived
   // with the same update (a new answer's text shows first, then the charts follow).
   const changed = () => {
     toDraw = true;
-    el.classList.add("cl-drawing");
+    box.classList.add("cl-drawing");
     requestAnimationFrame(() => setTimeout(work, 0));
   };
   model.on("change:figure", changed);
-  model.on("change:fill", () => { el.classList.toggle("cl-chart-fill", filling()); changed(); });
+  model.on("change:fill", () => { box.classList.toggle("cl-chart-fill", filling()); alt.open = filling(); changed(); });
   // A chart drawn before it is on the page (or shown later, or on a phone turned sideways) is drawn again
   // whenever its box's width changes (and a stage's chart, its height).
   let width = 0;
@@ -232,11 +249,12 @@ function render({ model, el }) {
       width = now;
       height = tall;
       toDraw = true;
-      el.classList.add("cl-drawing");
+      box.classList.add("cl-drawing");
       work();
     }
   });
   watch.observe(el);
+  described();
   work();
   return () => {
     watch.disconnect();

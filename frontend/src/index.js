@@ -18,6 +18,7 @@ import { Widget } from "@lumino/widgets";
 import "@jupyter-widgets/controls/css/widgets.css";
 import "@jupyter-widgets/base/css/index.css";
 import "./page.css";
+import { accessibility, pageShown } from "./a11y.js";
 import { fitStage } from "./fit.js";
 
 // ipywidgets 8.1 writes a label's tooltip as its title even when there is none: every field's label then
@@ -29,6 +30,19 @@ controls.DescriptionView.prototype.updateTooltip = function () {
     return;
   }
   updateTooltip.call(this);
+};
+
+// A button's accessible name says what it does in context: its tooltip ("Abrir el ejercicio: Limpiar la casa",
+// "Subir «Reserva de mesa»") when it has no words of its own (an icon) or when the tooltip begins with them (the
+// visible label stays part of the name, WCAG 2.5.3).
+const buttonUpdate = controls.ButtonView.prototype.update;
+controls.ButtonView.prototype.update = function () {
+  const out = buttonUpdate.call(this);
+  const tooltip = this.model.get("tooltip");
+  const description = this.model.get("description");
+  if (tooltip && (!description || tooltip.startsWith(description))) this.el.setAttribute("aria-label", tooltip);
+  else this.el.removeAttribute("aria-label");
+  return out;
 };
 
 const VIEW_MIME = "application/vnd.jupyter.widget-view+json";
@@ -162,6 +176,7 @@ async function main() {
   });
   const manager = new PageManager(kernel);
   await parsed();
+  accessibility();
   await manager._loadFromKernel();
   performance.mark("cl-states");  // every widget's state arrived (marks: see docs/frontend.md)
   const scripts = [...document.querySelectorAll(`script[type="${VIEW_MIME}"]`)];
@@ -169,6 +184,7 @@ async function main() {
   performance.mark("cl-shown");
   keepFeedbackInView();
   fitStage();
+  pageShown();
   pageState("ready");
   document.dispatchEvent(new Event("clientelitis:shown"));
 }
