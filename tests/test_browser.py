@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import assert_accessible
 from tests.hostile import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,10 +41,15 @@ def test_room_created_joined_rated_and_seen_live(voila_server, context):
     welcome.goto(voila_server.url("00_bienvenida.ipynb"))  # as participants land on it: no room can be made there
     expect(welcome.get_by_text("Las salas se crean desde tu enlace de organizador", exact=False)).to_be_visible()
     expect(welcome.get_by_role("button", name="Crear sala")).to_have_count(0)
+    assert_accessible(welcome, "welcome, as participants land on it")
     welcome.goto(voila_server.organiser_url())
+    expect(welcome.get_by_role("button", name="Crear sala")).to_be_visible()
+    assert_accessible(welcome, "welcome, the organiser's form")
     welcome.get_by_placeholder("p. ej. Banco Norte, ola 1").fill("Restaurante Prueba")
     welcome.get_by_role("button", name="Crear sala").click()
     expect(welcome.get_by_text("Sala «Restaurante Prueba» creada.")).to_be_visible()
+    expect(welcome.get_by_role("img", name=re.compile("QR"))).to_be_visible()  # the QR code is named
+    assert_accessible(welcome, "welcome, a room just created (code, QR, links)")
     console_url = welcome.locator("a.cl-console-link").get_attribute("href")
     join_url = welcome.locator("a.cl-join-link").get_attribute("href")
     assert "key=" in console_url and "room=" in join_url and "key=" not in join_url

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.axe import assert_accessible
 from widgets import exercises, slides
 from widgets.demo import seed_demo
 
@@ -155,6 +156,8 @@ def test_every_slide_fills_the_screen_without_scrolling(voila_server, browser, d
         _on(store, room, slide)
         _wait_slide(stage, tr(slides.label_key(slide)) if slide != "join" else room.name)
         settled(stage)  # a chart's second draw at its box's size, the walls' fitting
+        if size == (1366, 768):
+            assert_accessible(stage, f"stage, slide {slide}")
         height = stage.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]")
         assert height == [size[1], size[0]], (slide, height)  # never scrolls, either way
         texts = stage.evaluate(TEXTS)
@@ -195,6 +198,7 @@ def test_the_console_fits_a_laptop_and_its_keys_move_the_stage(voila_server, lap
         assert box["y"] + box["height"] <= 768, control
     assert console.evaluate("document.documentElement.scrollWidth") <= 1366
     assert console.locator('[title="null"]').count() == 0
+    assert_accessible(console, "console")
     SHOTS.mkdir(exist_ok=True)
     console.screenshot(path=str(SHOTS / "console-1366x768.png"))
     # a clicker's keys on the console move the stage on the projector
@@ -254,6 +258,7 @@ def test_phones_never_scroll_sideways_and_keep_the_header_short(voila_server, br
                                         timeout=15_000)
             except Exception:
                 pytest.fail(f"{ex}, step {i}: {phone.evaluate(CLIPPED)[:8]}")
+            assert_accessible(phone, f"{ex}, step {i}, {width} px")  # axe-core: WCAG 2.2 AA
         if width == 412:
             phone.screenshot(path=str(SHOTS / f"phone-{width}-{ex}.png"))
     assert phone.locator('[title="null"]').count() == 0  # no label says "null" on hover

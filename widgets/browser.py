@@ -53,12 +53,13 @@ class BrowserBridge(anywidget.AnyWidget):
         }));
       });
       // A presenter's clicker sends these keys (Page Down / Page Up, or the arrows; B for a blank screen): the
-      // console and the stage obey them, except while someone types in a field.
+      // console and the stage obey them, except while someone types in a field or moves in a radio group.
       const KEYS = { ArrowRight: "next", PageDown: "next", ArrowLeft: "prev", PageUp: "prev",
                      b: "blank", B: "blank", ".": "blank", r: "reveal", R: "reveal", t: "timer", T: "timer" };
       const onKey = (e) => {
         if (!model.get("presenter") || e.altKey || e.ctrlKey || e.metaKey) return;
-        const field = e.target.closest && e.target.closest("input, textarea, select, [contenteditable]");
+        // typing in a field, or arrows moving within a radio group (the console's results picker), is not a command
+        const field = e.target.closest && e.target.closest("input, textarea, select, [contenteditable], [role=radiogroup]");
         const command = KEYS[e.key];
         if (!command || field) return;
         e.preventDefault();

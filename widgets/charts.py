@@ -32,7 +32,10 @@ VERMILLION = "#D55E00"
 GREY = "#8C8C8C"
 BLACK = "#222222"
 FONT = dict(family="Inter, Segoe UI, Helvetica, Arial, sans-serif", size=20, color=BLACK)
-OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#E69F00", "#56B4E9", "#CC79A7", "#F0E442", "#222222"]
+#: Darker shades of the palette for text on white (4.5:1; a mark needs 3:1, words more).
+TEXT_SHADE = {"#D55E00": "#B34F00", "#009E73": "#00785A"}
+# Okabe-Ito, with orange and sky blue darkened and yellow left out: every mark 3:1 on white (WCAG 1.4.11)
+OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#B87700", "#2F8AC4", "#CC79A7", "#222222"]
 
 # A small template of our own: Plotly copies the default template into every figure it builds, and its
 # stock one (every trace type's defaults) cost a third of a console refresh. Ours is the look we want anyway:
@@ -166,7 +169,7 @@ def copy_figure(target, source: go.Figure) -> None:
 
 
 GREEN = "#009E73"
-SKY = "#56B4E9"
+SKY = "#2F8AC4"  # Okabe-Ito sky blue, darkened to 3.8:1 on white (marks that carry meaning: 3:1)
 
 
 def _face_axis(tr: Translator) -> dict:
@@ -282,7 +285,7 @@ def _zone_matrix(data: list[dict], layout: dict, *, y0: float, color: str, opaci
     return _figure(data, dict(
         layout,
         shapes=[dict(type="rect", x0=0.5, x1=2.5, y0=y0, y1=5.5, fillcolor=color, opacity=opacity, line=dict(width=0))],
-        annotations=[dict(x=1.5, y=label_y, text=label, showarrow=False, font=dict(size=16, color=color))],
+        annotations=[dict(x=1.5, y=label_y, text=label, showarrow=False, font=dict(size=16, color=TEXT_SHADE.get(color, color)))],
         xaxis=dict(axis, title=dict(text=x_title)), yaxis=dict(axis, title=dict(text=y_title)),
     ))
 
@@ -302,7 +305,7 @@ def fans_gauge(today: float | None, designed: float | None, tr: Translator, *, t
     return _figure([indicator], dict(font=FONT, height=340, margin=dict(l=30, r=30, t=70, b=20), paper_bgcolor="white"))
 
 
-ORANGE = "#E69F00"
+ORANGE = "#B87700"  # Okabe-Ito orange, darkened to 3.7:1 on white
 PINK = "#CC79A7"
 WHO_COLORS = {"customers": BLUE, "colleagues": ORANGE, "both": PINK}
 
@@ -451,7 +454,7 @@ def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, ti
     mine_vals = [mine.get(s) if mine else None for s in summary["skill"]]
     data = [
         dict(type="scatterpolar", r=ring(summary["max"]), theta=closed, name=tr("clientelitis.chart.max"),
-             fill="toself", fillcolor="rgba(86,180,233,0.25)", line=dict(color=SKY, width=1)),
+             fill="toself", fillcolor="rgba(47,138,196,0.2)", line=dict(color=SKY, width=1)),
         dict(type="scatterpolar", r=ring(summary["min"]), theta=closed, name=tr("clientelitis.chart.min"),
              fill="toself", fillcolor="rgba(255,255,255,1)", line=dict(color=SKY, width=1, dash="dot")),
         dict(type="scatterpolar", r=ring(summary["mean"]), theta=closed, name=tr("clientelitis.chart.mean"),

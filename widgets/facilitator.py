@@ -395,4 +395,5 @@ class FacilitatorApp(W.VBox):
         link = self.page.link(PARTICIPANT_NOTEBOOK, room=self.room.code, me=token)
         self.person_link.value = (
             f"<p class='cl-notice cl-notice-ok'>{esc(self.tr('console.person_done'))}</p>"
-            f"<div class='cl-qr cl-qr-small'>{qr_svg(link)}</div><p class='cl-secret cl-person-link'>{esc(link)}</p>")
+            f"<div class='cl-qr cl-qr-small' role='img' aria-label='{esc(self.tr('console.person_qr'))}'>{qr_svg(link)}</div>"
+            f"<p class='cl-secret cl-person-link'>{esc(link)}</p>")

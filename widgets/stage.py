@@ -105,7 +105,8 @@ class StageApp(W.VBox):
         else:
             self.show_part(ex, slides.part_of(slide))
         corner = slide != slides.JOIN
-        self.corner.value = (f"<div class='cl-qr'>{qr_svg(self.link)}</div><div class='cl-corner-code'>"
+        self.corner.value = (f"<div class='cl-qr' role='img' aria-label='{esc(self.tr('stage.qr_label', code=room.code))}'>"
+                             f"{qr_svg(self.link)}</div><div class='cl-corner-code'>"
                              f"{esc(room.code)}</div>") if corner else ""
         self.show_timer()
 

@@ -97,7 +97,7 @@ class CreateRoomForm(W.VBox):
             html(
                 f"<div class='cl-card'><p>{esc(self.tr('create.code_label'))}</p>"
                 f"<div class='cl-code'>{esc(room.code)}</div>"
-                f"<div class='cl-qr'>{qr_svg(join)}</div>"
+                f"<div class='cl-qr' role='img' aria-label='{esc(self.tr('stage.qr_label', code=room.code))}'>{qr_svg(join)}</div>"
                 f"<p>{esc(self.tr('create.join_link'))}<br><a class='cl-link cl-join-link' href='{esc(join)}' "
                 f"target='_blank'>{esc(join)}</a></p>"
                 f"<p><b>{esc(self.tr('create.console_link'))}</b><br>"
