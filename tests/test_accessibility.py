@@ -135,6 +135,9 @@ def test_an_english_room_is_read_in_english_and_its_charts_have_a_text_alternati
     assert table.locator("tbody tr").count() >= 1
     expect(data.get_by_role("link", name="Download the data (CSV)")).to_have_attribute("href", re.compile("^data:text/csv"))
     assert_accessible(page, "English room, own chart with its data open")
+    page.evaluate("document.body.classList.add('cl-offline')")  # what the page shows when the server is gone
+    expect(page.locator(".cl-offline-banner")).to_have_text("Connection lost: reconnecting…", use_inner_text=True)
+    page.evaluate("document.body.classList.remove('cl-offline')")
     # the console of an English room
     console = context.new_page()
     console.set_viewport_size({"width": 1366, "height": 768})
