@@ -121,7 +121,7 @@ def test_moderation_travels_in_the_results_file(store, filled):
     store.save_response(person, "feliz", "idea", {"text": "algo feo"})
     store.save_response(person, "feliz", "other", {"text": "algo bien"})
     df = store.responses(filled.id)
-    store.set_hidden(filled.id, int(df[df["item"] == "idea"]["id"].iloc[0]))
+    store.set_hidden(filled.id, int(df[(df["item"] == "idea") & (df["participant_id"] == person.id)]["id"].iloc[0]))
     target, _ = store.create_room("Destino", filled.industry, "es")
     export.import_bundle(store, target, export.read_bundle(export.bundle_bytes(store, filled)))
     got = store.responses(target.id)

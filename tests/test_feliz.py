@@ -118,3 +118,19 @@ def test_every_template_builds_a_journey_in_both_languages():
         es, en = touchpoints(industry, "es"), touchpoints(industry, "en")
         assert 5 <= len(es) <= 8 and [t.id for t in es] == [t.id for t in en]
         assert len({t.name.casefold() for t in es}) == len(es)
+
+
+def test_the_spread_whiskers_stop_at_the_ends_of_the_scale():
+    import pandas as pd
+
+    from widgets.charts import happiness_dumbbell
+    from widgets.i18n import Translator
+
+    summary = pd.DataFrame({"touchpoint": ["a", "b"], "label": ["A", "B"], "n": [3, 3], "enter_mean": [4.5, 2.0],
+                            "enter_std": [1.0, 0.5], "leave_mean": [1.5, 3.0], "leave_std": [2.0, float("nan")],
+                            "delta": [-3.0, 1.0], "worse": [True, False]})
+    fig = happiness_dumbbell(summary, Translator("es"), spread=True)
+    enter = next(t.error_x for t in fig.data if t.error_x and t.error_x.visible and list(t.x) == [4.5, 2.0])
+    assert list(enter.array) == [0.5, 0.5] and list(enter.arrayminus) == [1.0, 0.5]  # 4.5 + 1 would pass 5
+    leave = next(t.error_x for t in fig.data if t.error_x and t.error_x.visible and list(t.x) == [1.5, 3.0])
+    assert list(leave.arrayminus) == [0.5, 0.0] and list(leave.array) == [2.0, 0.0]  # 1.5 - 2 would pass 1

@@ -111,8 +111,14 @@ def happiness_dumbbell(
         tr("chart.hover", label=plot_text(r.label), enter=fmt(r.enter_mean), leave=fmt(r.leave_mean), n=r.n)
         for r in s.itertuples(index=False)
     ]
-    error = dict(type="data", array=s["enter_std"].fillna(0).tolist(), visible=spread, color=GREY, thickness=2)
-    error_leave = dict(type="data", array=s["leave_std"].fillna(0).tolist(), visible=spread, color=BLACK, thickness=2)
+    def whiskers(mean, std, color):
+        """One standard deviation each side, cut at the scale's ends (no whisker past 5 or below 1)."""
+        sd, m = std.fillna(0), mean.fillna(3)
+        return dict(type="data", symmetric=False, array=[round(min(d, 5 - x), 3) for d, x in zip(sd, m)],
+                    arrayminus=[round(min(d, x - 1), 3) for d, x in zip(sd, m)], visible=spread, color=color, thickness=2)
+
+    error = whiskers(s["enter_mean"], s["enter_std"], GREY)
+    error_leave = whiskers(s["leave_mean"], s["leave_std"], BLACK)
 
     data = [
         dict(type="scatter", x=up_x, y=up_y, mode="lines", line=dict(color=BLUE, width=7), name=tr("chart.better"),

@@ -48,10 +48,12 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
         person, _token = store.join(room, DEMO_NAMES[i % len(DEMO_NAMES)] + ("" if i < len(DEMO_NAMES) else f" {i}"),
                                     DEMO_TEAMS[i % len(DEMO_TEAMS)])
         people.append(person)
-        for tp in journey[: rng.randint(len(journey) - 2, len(journey))]:
+        for tp in journey:  # a demo after the workshop: everyone rated every moment
             enter = rng.randint(2, 4)
             leave = min(5, max(1, enter + effect[tp.id] + rng.choice([-1, 0, 0, 1])))
             store.save_response(person, feliz.EXERCISE, tp.id, feliz.answer(enter, leave))
+    for person, text in zip(people[::2], DEMO_FELIZ_IDEAS.get(lang, DEMO_FELIZ_IDEAS["es"])):
+        store.save_response(person, feliz.EXERCISE, feliz.IDEA_ITEM, feliz.idea(text))
     _seed_magic_wand(store, people, journey, effect, rng, lang)
     for person in people:
         skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in clientelitis.SKILLS}
@@ -115,6 +117,14 @@ def _seed_magic_wand(store: Store, people: list, journey: list, effect: dict, rn
             store.save_response(person, varita.EXERCISE, varita.VOTES, votes)
 
 
+DEMO_FELIZ_IDEAS = {
+    "es": ["Confirmar la reserva con un mensaje y el nombre de quien la atendió", "Traer el agua sin que la pidan",
+           "Que el cocinero salude a los clientes frecuentes", "Cobrar en la mesa, sin hacer fila en la caja",
+           "Preguntar al despedir qué mejoraríamos", "Avisar el tiempo real de espera al llegar"],
+    "en": ["Confirm the booking by message, with the name of who took it", "Bring water before anyone asks",
+           "Have the cook greet regular customers", "Take payment at the table, no queue at the till",
+           "Ask at the door what we should improve", "Say the real waiting time on arrival"],
+}
 DEMO_CUSTOMERS = {  # (category, who, what they receive, one thing to make them happier)
     "es": [("external", "Comensales", "La comida y la atención", "Avisarles cuánto falta para su plato"),
            ("colleagues", "Meseros", "Los platos a tiempo", "Cantar en voz alta los pedidos listos"),

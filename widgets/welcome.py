@@ -47,7 +47,8 @@ class CreateRoomForm(W.VBox):
                            style=st, layout=wide)
         self.industry = W.Dropdown(description=tr("create.industry"), options=industries(tr.lang),
                                    value="restaurant", style=st, layout=wide)
-        self.lang = Pick([(tr(f"lang.{code}"), code) for code in LANGUAGES], value=tr.lang, description=tr("create.lang"))
+        self.lang = Pick([(tr(f"lang.{code}"), code) for code in LANGUAGES], value=tr.lang, description=tr("create.lang"),
+                         kind="inline")  # its label beside it, right-aligned like the fields' (190 px)
         self.size = W.BoundedIntText(description=tr("create.size"), value=40, min=2, max=500, style=st,
                                      layout=W.Layout(width="260px"))
         self.anonymous = W.Checkbox(value=True, description=tr("create.anonymous"), indent=False)

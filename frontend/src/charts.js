@@ -48,6 +48,18 @@ function declutter(el) {
   }
 }
 
+// Do the y axis' labels run into each other (more than a quarter of a line)?
+function ticksOverlap(el) {
+  const boxes = [...el.querySelectorAll(".ytick text")].map((t) => t.getBoundingClientRect())
+    .filter((r) => r.height).sort((a, b) => a.top - b.top);
+  for (let i = 1; i < boxes.length; i += 1) {
+    if (boxes[i - 1].bottom - boxes[i].top > 4) return true;
+  }
+  return false;
+}
+
+const oneLine = (v) => (typeof v === "string" ? v.replace(/<br\s*\/?>/gi, " ") : v);
+
 // How far the chart's texts reach past its box on each side (a radar's long axis names, a wrapped tick),
 // in pixels; Plotly keeps its margins whatever the labels need.
 function overflow(el) {
@@ -210,6 +222,24 @@ function render({ model, el: box }) {
         // always the box's own width: Plotly's autosize measures only on a first draw
         layout = { ...layout, width, autosize: false };
         await Plotly.react(el, data, layout, CONFIG);
+        if (filling() && ticksOverlap(el)) {
+          // a stage too short for its labels on two lines (eight moments of a hotel at 1366x768): on one line
+          // each, then smaller type, never under STAGE_TEXT
+          data = data.map((t) => (Array.isArray(t.y) ? { ...t, y: t.y.map(oneLine) } : t));
+          const axis = layout.yaxis || {};
+          layout = { ...layout, yaxis: { ...axis,
+            ...(axis.categoryarray ? { categoryarray: axis.categoryarray.map(oneLine) } : {}),
+            ...(axis.ticktext ? { ticktext: axis.ticktext.map(oneLine) } : {}) } };
+          await Plotly.react(el, data, layout, CONFIG);
+          for (let i = 0; i < 6 && ticksOverlap(el); i += 1) {
+            const least = Math.min(smallestFont(data), smallestFont(layout));
+            if (!(least > STAGE_TEXT)) break;
+            const f = Math.max(0.88, STAGE_TEXT / least);
+            data = scaledFonts(data, f);
+            layout = scaledFonts(layout, f);
+            await Plotly.react(el, data, layout, CONFIG);
+          }
+        }
         // labels past the box: drawn once more with margins that hold them (both sides alike for a radar,
         // which stays centred). Labels an earlier draw left out count again: Plotly keeps their nodes.
         for (const text of el.querySelectorAll(".textpoint text, .annotation-text-g")) text.style.display = "";
