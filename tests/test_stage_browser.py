@@ -133,7 +133,8 @@ def _on(store, room, slide: str) -> None:
 
 def settled(page) -> None:
     """Wait until no chart on screen has a draw to come and no wall a fitting (the page marks both)."""
-    page.wait_for_function("""() => !document.documentElement.classList.contains('cl-fitting')
+    page.wait_for_function("""() => document.fonts.status === 'loaded'
+        && !document.documentElement.classList.contains('cl-fitting')
         && ![...document.querySelectorAll('.cl-drawing')].some(e => e.clientWidth > 0)""")
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
 

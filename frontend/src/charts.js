@@ -218,6 +218,11 @@ function render({ model, el: box }) {
             return { ...t, title: { ...t.title, text: wrapLines(text, Math.max(8, Math.floor((width - 16) / (size * 0.56)))).join("<br>") } };
           });
           if (width < NARROW) data = data.map((t) => (t.type === "sankey" ? wrappedNodes(t, width) : t));
+          const ticks = layout.xaxis && layout.xaxis.ticktext;
+          if (width < 400 && ticks && ticks.every((t) => typeof t === "string" && /^\S+ \d$/u.test(t) && !/\p{L}/u.test(t))) {
+            // a phone's narrow plot: the faces alone under the axis ("😡", not "😡 1"), upright
+            layout = { ...layout, xaxis: { ...layout.xaxis, ticktext: ticks.map((t) => t.split(" ")[0]), tickangle: 0 } };
+          }
         }
         // always the box's own width: Plotly's autosize measures only on a first draw
         layout = { ...layout, width, autosize: false };

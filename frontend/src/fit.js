@@ -69,6 +69,11 @@ export function fitStage() {
     if (records.some((r) => !ours(r))) soon();
   }).observe(document.body, { subtree: true, childList: true, characterData: true });
   new ResizeObserver(soon).observe(document.body);
+  // a font arriving late (the bold face of a wall's names) changes every size: fit again
+  if (document.fonts) {
+    document.fonts.addEventListener("loadingdone", soon);
+    document.fonts.ready.then(soon);
+  }
   setInterval(() => {
     for (const el of fitted()) {
       const state = states.get(el);
