@@ -269,3 +269,14 @@ def test_console_wall_keeps_unchanged_rows_and_merges_with_one_shared_menu(store
     assert _menus(panel.wall) == [] and panel.wall.children == (panel.wall_rows,)  # the merge control closed
     _click(panel, merged["Firma en cada hoja"], t("es", "vacas.unmerge"))
     assert len(_cow_rows(panel)) == 4
+
+
+def test_no_cow_bothering_colleagues_is_said_in_words_not_as_zero_percent(store):
+    from widgets import report
+
+    room, _ = store.create_room("Sala", "bank", "es")
+    person, _ = store.join(room, "Ana", "Caja")
+    store.save_response(person, vacas.EXERCISE, vacas.new_cow_item(),
+                        vacas.cow_value("Firma", "", "policy", "customers", ["delays"], 3))
+    page = report.cows_html(store, room)
+    assert TR("vacas.colleague_none") in page and "El 0 %" not in page

@@ -271,7 +271,8 @@ def cows_html(store: Store, room: Room) -> str:
     p.add(f"<h1>{esc(tr('vacas.report_title', room=room.name))}</h1>")
     share = vacas.colleague_share(s.herd_table)
     if share is not None:
-        p.add(f"<p>{esc(tr('vacas.colleague_share', pct=round(100 * share)))}</p>")
+        said = tr("vacas.colleague_none") if round(100 * share) == 0 else tr("vacas.colleague_share", pct=round(100 * share))
+        p.add(f"<p>{esc(said)}</p>")
     _vacas(p, s)
     p.add(f"<p><small>{esc(tr('report.footer'))}</small></p>")
     return p.html()

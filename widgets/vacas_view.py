@@ -304,15 +304,16 @@ class VacasFacilitator(Revealable, W.VBox):
         self.share = html("", "cl-people")
         self.gate(tr, W.VBox([self.leaderboard, self.matrix, self.share, self.donut]))
         # verdicts
-        self.verdict_cow = W.Dropdown(description=tr("vacas.col.cow"), style={"description_width": "initial"},
-                                      layout=W.Layout(width="100%", max_width="640px"))
-        self.decision = Pick(_choices(tr, "vacas.decision", vacas.DECISIONS), description=tr("vacas.col.decision"))
-        self.reason = W.Text(description=tr("vacas.reason"), style={"description_width": "initial"},
-                             layout=W.Layout(width="100%", max_width="640px"))
-        self.owner = W.Text(description=tr("vacas.col.owner"), style={"description_width": "initial"})
-        self.step = W.Text(description=tr("vacas.col.step"), style={"description_width": "initial"},
-                           layout=W.Layout(width="100%", max_width="640px"))
-        self.due = W.DatePicker(description=tr("vacas.col.due"), style={"description_width": "initial"})
+        # one column of labels, right-aligned (190 px, as the Pick's "inline" look), one column of fields
+        label = {"description_width": "190px"}
+        wide = W.Layout(width="100%", max_width="640px")
+        self.verdict_cow = W.Dropdown(description=tr("vacas.col.cow"), style=label, layout=wide)
+        self.decision = Pick(_choices(tr, "vacas.decision", vacas.DECISIONS), description=tr("vacas.col.decision"),
+                             kind="inline")
+        self.reason = W.Text(description=tr("vacas.reason"), style=label, layout=wide)
+        self.owner = W.Text(description=tr("vacas.col.owner"), style=label, layout=wide)
+        self.step = W.Text(description=tr("vacas.col.step"), style=label, layout=wide)
+        self.due = W.DatePicker(description=tr("vacas.col.due"), style=label)
         self.save_verdict = W.Button(description=tr("vacas.save_verdict"), icon="gavel", button_style="danger")
         self.save_verdict.on_click(lambda _b: self.submit_verdict())
         self.verdict_notice = Notice()  # right under the button: "saved", or what is missing
@@ -497,7 +498,8 @@ class VacasFacilitator(Revealable, W.VBox):
         copy_figure(self.matrix, cow_matrix(table, self.tr, title=self.tr("vacas.chart.matrix"), in_zone=vacas.exterminate_zone))
         copy_figure(self.donut, who_donut(table, self.tr))
         share = vacas.colleague_share(table)
-        self.share.value = "" if share is None else esc(self.tr("vacas.colleague_share", pct=round(100 * share)))
+        self.share.value = "" if share is None else esc(
+            self.tr("vacas.colleague_none") if round(100 * share) == 0 else self.tr("vacas.colleague_share", pct=round(100 * share)))
         current = self.verdict_cow.value
         options = [(self.tr("vacas.verdict_pick"), "")] + [(f"{r.name} ({r.votes})", r.key) for r in table.itertuples(index=False)]
         if list(self.verdict_cow.options) != options:
