@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+if __name__ == "__main__":
+    # A page kernel stopped by the server's Ctrl-C while still importing leaves without a traceback in the
+    # facilitator's terminal (ipykernel sets its own handler once it runs).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: E402
 
 #: Modules a page kernel treats as not installed.
 SKIPPED = ("debugpy", "rfc3987_syntax")
