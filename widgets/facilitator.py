@@ -18,12 +18,11 @@ import ipywidgets as W
 from . import exercises, slides
 from .browser import BrowserBridge
 from .pick import Pick
-from .i18n import Translator
 from .export_view import ExportPanel
 from .live import RoomWatcher
 from .phases import anonymous, clock, open_phase, remaining, revealed, timer_end, with_workshop
 from .page import Page
-from .presenter import change as presenter_change
+from .presenter import change as presenter_change, facilitator_room
 from .qr import qr_svg
 from .store import Room, Store, StoreError
 from .text import esc
@@ -50,16 +49,12 @@ class FacilitatorApp(W.VBox):
         self.add_class("cl-app")
         self.add_class("cl-console")
         self.store, self.page = store, page
-        self.tr = Translator(page.get("lang"))
-        speaks(self, self.tr.lang)
         self.notice = Notice()
         self.room: Room | None = None
         self.watcher: RoomWatcher | None = None
-        room = store.room_by_code(page.get("room"))
-        if room is not None:
-            self.tr = Translator(room.lang)
-            speaks(self, self.tr.lang)
-        if room is None or not store.check_facilitator_key(room, page.get("key")):
+        room, self.tr = facilitator_room(store, page)
+        speaks(self, self.tr.lang)
+        if room is None:
             self.notice.show("error", self.tr("facilitator.need_key"))
             self.children = [html(f"<h1>{esc(self.tr('facilitator.title'))}</h1>"), self.notice]
             return

@@ -7,7 +7,8 @@ import time
 
 from . import exercises, slides
 from .phases import open_phase, revealed, timer_end, with_workshop
-from .store import Store
+from .i18n import Translator
+from .store import Room, Store
 
 #: Minutes of a timer started with the T key when the console has not said otherwise.
 TIMER_MINUTES = 10
@@ -37,3 +38,13 @@ def change(state: dict, command: str, minutes: int | None = None) -> dict:
 
 def obey(store: Store, room_id: int, command: str, minutes: int | None = None) -> None:
     store.change_room_state(room_id, lambda state: change(state, command, minutes))
+
+
+def facilitator_room(store: Store, page) -> tuple[Room | None, Translator]:
+    """The room a console or stage link opens (None without its facilitator key), and the translator of the
+    room's language (the page's, when there is no room)."""
+    room = store.room_by_code(page.get("room"))
+    tr = Translator(room.lang if room is not None else page.get("lang"))
+    if room is None or not store.check_facilitator_key(room, page.get("key")):
+        return None, tr
+    return room, tr

@@ -13,9 +13,9 @@ import ipywidgets as W
 
 from . import exercises, slides
 from .browser import BrowserBridge
-from .i18n import Translator
 from .live import RoomWatcher
 from .phases import clock, remaining, revealed
+from .presenter import facilitator_room
 from .page import Page
 from .qr import qr_svg
 from .store import Room, Store
@@ -40,15 +40,11 @@ class StageApp(W.VBox):
         super().__init__()
         self.add_class("cl-stage")
         self.store, self.page = store, page
-        self.tr = Translator(page.get("lang"))
-        speaks(self, self.tr.lang)
         self.room: Room | None = None
         self.watcher: RoomWatcher | None = None
-        room = store.room_by_code(page.get("room"))
-        if room is not None:
-            self.tr = Translator(room.lang)
-            speaks(self, self.tr.lang)
-        if room is None or not store.check_facilitator_key(room, page.get("key")):
+        room, self.tr = facilitator_room(store, page)
+        speaks(self, self.tr.lang)
+        if room is None:
             self.children = [html(f"<p class='cl-notice cl-notice-error'>{esc(self.tr('facilitator.need_key'))}</p>")]
             return
         self.room, self.key = room, page.get("key")
