@@ -290,7 +290,8 @@ def test_team_names_match_however_they_are_typed(store):
 
 
 def test_migration_from_version_3_keeps_every_row(tmp_path):
-    """tests/data/schema_v3.sqlite3 was written by the version-3 store; version 4 adds ``code_attempts``."""
+    """tests/data/schema_v3.sqlite3 was written by the version-3 store; version 4 adds ``code_attempts``, version 5
+    ``kits`` and each room's copy of its kit (none for the rooms already there)."""
     import shutil
 
     path = tmp_path / "v3.sqlite3"
@@ -302,11 +303,14 @@ def test_migration_from_version_3_keeps_every_row(tmp_path):
         before = {t: raw.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
     assert [len(before[t]) for t in tables] == [2, 3, 4, 2]
     s = Store(f"sqlite:///{path}")
-    assert s.schema_version() == 4 == store_mod.SCHEMA_VERSION
+    assert s.schema_version() == 5 == store_mod.SCHEMA_VERSION
     s.dispose()
     with sqlite3.connect(path) as raw:
         after = {t: raw.execute(f"SELECT * FROM {t} ORDER BY id").fetchall() for t in tables}
         assert raw.execute("SELECT count(*) FROM code_attempts").fetchone() == (0,)
+        assert raw.execute("SELECT count(*) FROM kits").fetchone() == (0,)
+    assert [r[-1] for r in after["rooms"]] == [None, None]  # the new column: no copy of a kit
+    after["rooms"] = [r[:-1] for r in after["rooms"]]
     assert after == before  # every row, every column, byte for byte
     s = Store(f"sqlite:///{path}")
     rooms = {r.name: r for r in s.list_rooms(include_archived=True)}

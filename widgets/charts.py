@@ -446,11 +446,14 @@ def internal_external(rels: pd.DataFrame, tr: Translator, *, title: str = "") ->
                                **_title(title or tr("clientes.chart.share_title"), 22)))
 
 
-def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, title: str = "") -> go.Figure:
+def skills_radar(summary: pd.DataFrame, mine: dict | None, tr: Translator, *, title: str = "",
+                 labels: dict[str, str] | None = None) -> go.Figure:
     """Service skills: the group's range (shaded, min to max), its mean, and one person's answers.
-    Always four traces (max, min, mean, mine)."""
+    Always four traces (max, min, mean, mine). ``labels``: each skill's short name (a kit's; by default the
+    product's own)."""
     # the skills' short names (the form names them in full): nine long names around a circle ran into each other
-    labels = [tr(f"clientelitis.skill_short.{s}") for s in summary["skill"]]
+    labels = ["<br>".join(plot_lines((labels or {}).get(s) or tr(f"clientelitis.skill_short.{s}"), 20))
+              for s in summary["skill"]]
     closed = labels + labels[:1]
 
     def ring(values):

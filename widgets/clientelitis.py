@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Sequence
 
 import pandas as pd
 
@@ -23,11 +24,8 @@ EXERCISE = "clientelitis"
 SKILLS_ITEM = "skills"
 PLAN = "plan"
 CANDIDATE_PREFIX = "candidate:"
-#: The service skills the articles list, then the two things every collaborator must learn.
-SKILLS = ("communication", "teamwork", "people", "problems", "speed", "complaints", "empowered",
-          "expertise", "wellbeing")
-TRAITS = ("smart", "sociable", "kind", "problem_solver", "likes_people")
-FLAGS = ("slow", "troll", "dislikes_people", "blames_customers", "rigid")
+#: The skills, traits and red flags of a room come from its kit (``kits.py``); these are the shipped kits'.
+from .kits import FLAGS, SKILLS, TRAITS  # noqa: E402
 EVERYONE = "*"
 MAX_GAP_MONTHS = 6
 HORIZON_MONTHS = 24
@@ -37,30 +35,31 @@ NOTES_MAX = 280
 
 
 # -- skills --------------------------------------------------------------------------------------------
-def skills_value(ratings: dict) -> dict:
+def skills_value(ratings: dict, skills: Sequence[str] = SKILLS) -> dict:
     out = {}
-    for skill in SKILLS:
+    for skill in skills:
         value = validate_rating(ratings.get(skill))
         if value is not None:
             out[skill] = value
     return out
 
 
-def skills_table(responses: pd.DataFrame) -> pd.DataFrame:
+def skills_table(responses: pd.DataFrame, skills: Sequence[str] = SKILLS) -> pd.DataFrame:
     """One row per participant (participant_id, name, team) and one column per skill."""
     rows = []
     for r in responses.itertuples(index=False):
         if r.item == SKILLS_ITEM and isinstance(r.value, dict):
             rows.append({"participant_id": r.participant_id, "name": r.name, "team": r.team,
-                         **{s: r.value.get(s) for s in SKILLS}})
-    return pd.DataFrame(rows, columns=["participant_id", "name", "team", *SKILLS])
+                         **{s: r.value.get(s) for s in skills}})
+    return pd.DataFrame(rows, columns=["participant_id", "name", "team", *skills])
 
 
 def skills_summary(table: pd.DataFrame, k: int = K_ANON) -> pd.DataFrame:
-    """Per skill: mean, min and max (the group's spread). The spread is left out (NaN) below ``k`` answers: in a
-    team of two, its minimum and maximum are each one colleague's own self-assessment."""
+    """Per skill (the table's skill columns): mean, min and max (the group's spread). The spread is left out
+    (NaN) below ``k`` answers: in a team of two, its minimum and maximum are each one colleague's own
+    self-assessment."""
     rows = []
-    for s in SKILLS:
+    for s in [c for c in table.columns if c not in ("participant_id", "name", "team")]:
         col = pd.to_numeric(table[s], errors="coerce").dropna() if s in table else pd.Series(dtype=float)
         spread = len(col) >= k
         rows.append({"skill": s, "mean": col.mean() if len(col) else float("nan"),
@@ -131,17 +130,18 @@ def plan_warnings(plan: list, teams: list[str], today: dt.date) -> list[tuple[st
 
 
 # -- hiring --------------------------------------------------------------------------------------------
-def candidate_value(candidate: object, traits: dict, flags: list, notes: object) -> dict:
+def candidate_value(candidate: object, traits: dict, flags: list, notes: object,
+                    trait_ids: Sequence[str] = TRAITS, flag_ids: Sequence[str] = FLAGS) -> dict:
     name = validate_text(candidate, CANDIDATE_MAX, empty_key="clientelitis.candidate_empty",
                          too_long_key="clientelitis.candidate_too_long")
     notes_text = validate_text(notes, NOTES_MAX, required=False)
     ratings = {}
-    for t in TRAITS:
+    for t in trait_ids:
         value = validate_rating(traits.get(t))
         if value is None:
             raise StoreError("clientelitis.traits_missing")
         ratings[t] = value
-    return {"candidate": name, "traits": ratings, "flags": [f for f in flags if f in FLAGS],
+    return {"candidate": name, "traits": ratings, "flags": [f for f in flags if f in flag_ids],
             "notes": notes_text}
 
 
@@ -154,7 +154,7 @@ def verdict(value: dict) -> str:
     return "hire" if mean >= 4 else "doubt"
 
 
-def candidates(responses: pd.DataFrame) -> pd.DataFrame:
+def candidates(responses: pd.DataFrame, traits: Sequence[str] = TRAITS) -> pd.DataFrame:
     rows = []
     for r in responses.itertuples(index=False):
         if str(r.item).startswith(CANDIDATE_PREFIX) and isinstance(r.value, dict):
@@ -162,17 +162,18 @@ def candidates(responses: pd.DataFrame) -> pd.DataFrame:
             scores = list(v["traits"].values())
             rows.append({"interviewer": r.name, "item": r.item, "candidate": v["candidate"],
                          "score": sum(scores) / len(scores), "flags": list(v["flags"]), "verdict": verdict(v),
-                         **v["traits"]})
-    return pd.DataFrame(rows, columns=["interviewer", "item", "candidate", "score", "flags", "verdict", *TRAITS])
+                         **{t: v["traits"].get(t) for t in traits}})
+    return pd.DataFrame(rows, columns=["interviewer", "item", "candidate", "score", "flags", "verdict", *traits])
 
 
 # -- waves ---------------------------------------------------------------------------------------------
 def wave_metrics(skills: pd.DataFrame, feliz_summary: pd.DataFrame, verdicts: dict) -> dict:
-    """One wave's numbers: mean of each skill, mean service skill, happiness change, cows exterminated."""
+    """One wave's numbers: mean of each skill (the table's), mean service skill, happiness change, cows
+    exterminated. To compare waves like with like, give every wave the same skill columns and touchpoints."""
     summary = skills_summary(skills).set_index("skill")["mean"]
     deltas = feliz_summary["delta"].dropna() if not feliz_summary.empty else pd.Series(dtype=float)
     return {
-        **{s: float(summary[s]) for s in SKILLS},
+        **{s: float(summary[s]) for s in summary.index},
         "skills_mean": float(summary.mean()) if summary.notna().any() else float("nan"),
         "happiness_delta": float(deltas.mean()) if len(deltas) else float("nan"),
         "cows_gone": sum(1 for v in verdicts.values() if v.get("decision") == "exterminate"),  # exterminated only

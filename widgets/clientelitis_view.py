@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from urllib.parse import parse_qs, urlparse
 
 import ipywidgets as W
@@ -17,7 +18,7 @@ from .feliz import RatingError
 from . import pick
 from .pick import Pick
 from .i18n import Translator, month_names
-from .journeys import touchpoints
+from . import kits
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
@@ -57,6 +58,12 @@ def room_plan(store: Store, room: Room, team: str) -> list:
     return room_plans(store, room, store.team_items(room.id, C.EXERCISE, team)).get(team, [])
 
 
+def radar(kit: kits.Kit, tr: Translator, answers: pd.DataFrame, mine: dict | None, title: str = ""):
+    """The skills radar of ``answers`` (clientelitis responses) with the kit's skills and their short names."""
+    summary = C.skills_summary(C.skills_table(answers, kit.skills))
+    return skills_radar(summary, mine, tr, title=title, labels=kit.labels("skills", tr.lang, short=True))
+
+
 def room_plans(store: Store, room: Room, items: pd.DataFrame | None = None) -> dict[str, list]:
     """Every team's reinforcement plan, from one query (teams without a plan are left out)."""
     if items is None:
@@ -77,10 +84,11 @@ class ClientelitisParticipant(W.VBox):
         self.steps.add_class("cl-steps")
         self.steps.observe(lambda _c: self._show_step(), "value")
         # skills
-        self.skills = {s: _scale(tr, tr(f"clientelitis.skill.{s}")) for s in C.SKILLS}
+        self.kit = kits.of_room(store, room)
+        self.skills = {s: _scale(tr, self.kit.label("skills", s, tr.lang)) for s in self.kit.skills}
         for w in self.skills.values():
             w.observe(lambda _c: self._save_skills(), "value")
-        self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.radar = Chart(radar(self.kit, tr, pd.DataFrame(columns=["item"]), None))
         self.skills_notice = Notice()  # under the scales: saved, or why not
         self.box_skills = card(html(f"<h2>{esc(tr('clientelitis.step.skills'))}</h2><p>{esc(tr('clientelitis.skills_intro'))}</p>"),
                                *self.skills.values(), self.skills_notice, self.radar)
@@ -104,8 +112,8 @@ class ClientelitisParticipant(W.VBox):
                              self.timeline, self.events)
         # hiring
         self.candidate = W.Text(description=tr("clientelitis.candidate"), style={"description_width": "initial"})
-        self.trait_scales = {t: _scale(tr, tr(f"clientelitis.trait.{t}")) for t in C.TRAITS}
-        self.flags = Pick([(tr(f"clientelitis.flag.{f}"), f) for f in C.FLAGS], description=tr("clientelitis.flags"),
+        self.trait_scales = {t: _scale(tr, self.kit.label("traits", t, tr.lang)) for t in self.kit.traits}
+        self.flags = Pick([(self.kit.label("flags", f, tr.lang), f) for f in self.kit.flags], description=tr("clientelitis.flags"),
                           multiple=True)
         self.notes = W.Text(description=tr("clientelitis.notes"), style={"description_width": "initial"},
                             layout=W.Layout(width="100%", max_width="640px"))
@@ -136,7 +144,7 @@ class ClientelitisParticipant(W.VBox):
         if self._loading:
             return
         try:
-            value = C.skills_value({s: w.value for s, w in self.skills.items()})
+            value = C.skills_value({s: w.value for s, w in self.skills.items()}, self.kit.skills)
             self.store.save_response(self.participant, C.EXERCISE, C.SKILLS_ITEM, value)
         except REFUSALS as exc:
             return self._refuse(exc, self.skills_notice)
@@ -146,11 +154,12 @@ class ClientelitisParticipant(W.VBox):
 
     def _draw_radar(self) -> None:
         df = self.store.responses(self.room.id, C.EXERCISE)
-        team = C.skills_table(df[df["team"] == self.participant.team])
+        answers = df[df["team"] == self.participant.team]
+        team = C.skills_table(answers, self.kit.skills)
         mine = team[team["participant_id"] == self.participant.id]
         mine_values = mine.iloc[0].to_dict() if not mine.empty else None
-        copy_figure(self.radar, skills_radar(C.skills_summary(team), mine_values, self.tr,
-                                             title=self.tr("clientelitis.chart.radar_team", team=self.participant.team)))
+        copy_figure(self.radar, radar(self.kit, self.tr, answers, mine_values,
+                                      title=self.tr("clientelitis.chart.radar_team", team=self.participant.team)))
 
     def submit_event(self) -> None:
         audience = [C.EVERYONE] if self.everyone.value else list(self.audience.value)
@@ -177,7 +186,7 @@ class ClientelitisParticipant(W.VBox):
     def submit_candidate(self) -> None:
         try:
             value = C.candidate_value(self.candidate.value, {t: w.value for t, w in self.trait_scales.items()},
-                                      list(self.flags.value), self.notes.value)
+                                      list(self.flags.value), self.notes.value, self.kit.traits, self.kit.flags)
             self.store.save_response(self.participant, C.EXERCISE, C.CANDIDATE_PREFIX + secrets.token_hex(4), value)
         except REFUSALS as exc:
             missing = next((w for w in self.trait_scales.values() if w.value is None), None)
@@ -193,7 +202,8 @@ class ClientelitisParticipant(W.VBox):
         self.refresh()
 
     def _cands(self) -> pd.DataFrame:
-        return C.candidates(self.store.responses(self.room.id, C.EXERCISE, participant_id=self.participant.id))
+        return C.candidates(self.store.responses(self.room.id, C.EXERCISE, participant_id=self.participant.id),
+                            self.kit.traits)
 
     def refresh(self) -> None:
         self.room = self.store.room(self.room.id) or self.room
@@ -227,7 +237,7 @@ class ClientelitisParticipant(W.VBox):
                             [remove] if self.enabled else [], cls="cl-plan-event"))
         self.events.show(rows)
         cands = self._cands()
-        self.scorecards.value = _cand_table(cands, self.tr)
+        self.scorecards.value = _cand_table(cands, self.tr, self.kit)
         self.set_enabled(self.enabled)
 
     def set_enabled(self, enabled: bool) -> None:
@@ -242,7 +252,7 @@ class ClientelitisParticipant(W.VBox):
                 w.disabled = not enabled
 
 
-def _cand_table(cands: pd.DataFrame, tr: Translator, interviewer: bool = False) -> str:
+def _cand_table(cands: pd.DataFrame, tr: Translator, kit: kits.Kit, interviewer: bool = False) -> str:
     if cands.empty:
         return f"<p class='cl-tp-hint'>{esc(tr('clientelitis.no_candidates'))}</p>"
     head = (f"<th>{esc(tr('clientelitis.interviewer'))}</th>" if interviewer else "") + "".join(
@@ -251,19 +261,51 @@ def _cand_table(cands: pd.DataFrame, tr: Translator, interviewer: bool = False) 
     rows = "".join(
         "<tr>" + (f"<td>{esc(r.interviewer)}</td>" if interviewer else "") +
         f"<td>{esc(r.candidate)}</td><td>{r.score:.1f}</td>"
-        f"<td>{esc(', '.join(tr(f'clientelitis.flag.{f}') for f in r.flags)) or '–'}</td>"
+        f"<td>{esc(', '.join(kit.label('flags', f, tr.lang) for f in r.flags)) or '–'}</td>"
         f"<td class='cl-verdict-{r.verdict}'>{esc(tr(f'clientelitis.verdict.{r.verdict}'))}</td></tr>"
         for r in cands.itertuples(index=False)
     )
     return f"<table class='cl-table cl-candidates'><tr>{head}</tr>{rows}</table>"
 
 
-def wave_of(store: Store, room: Room, skills_answers: pd.DataFrame | None = None) -> dict:
-    """A wave's metrics; ``skills_answers`` are the room's clientelitis answers when already loaded."""
+@dataclass(frozen=True)
+class WaveBasis:
+    """What the waves of one chain are compared on: the skills and touchpoints every wave's kit holds, and the
+    kits' names (oldest first) when the waves were run with kits that differ (empty when they are the same)."""
+
+    skills: tuple[str, ...]
+    touchpoints: frozenset
+    kits: tuple[str, ...] = ()
+
+
+def wave_basis(store: Store, chain: list[Room], lang: str) -> WaveBasis:
+    room_kits = [kits.of_room(store, r) for r in chain]
+    skills = tuple(s for s in room_kits[-1].skills if all(s in k.skills for k in room_kits))
+    tps = frozenset.intersection(*(frozenset(t.id for t in k.touchpoints(lang)) for k in room_kits))
+    differ = len({k.to_json() for k in room_kits}) > 1
+    return WaveBasis(skills, tps, tuple(k.title(lang) for k in room_kits) if differ else ())
+
+
+def wave_note(tr: Translator, basis: WaveBasis) -> str:
+    """What the facilitator must know when the waves' kits differ (``""`` when they are the same)."""
+    if not basis.kits:
+        return ""
+    names = list(dict.fromkeys(basis.kits))
+    return tr("clientelitis.waves_kits_differ", kits=", ".join(names), skills=tr("count.skills", n=len(basis.skills)),
+              touchpoints=tr("count.touchpoints", n=len(basis.touchpoints)))
+
+
+def wave_of(store: Store, room: Room, skills_answers: pd.DataFrame | None = None, basis: WaveBasis | None = None) -> dict:
+    """A wave's metrics; ``skills_answers`` are the room's clientelitis answers when already loaded. With a
+    ``basis``, only what every wave shares is counted (like with like)."""
     if skills_answers is None:
         skills_answers = store.responses(room.id, C.EXERCISE)
-    skills = C.skills_table(skills_answers)
-    summary = feliz.summarize(store.responses(room.id, feliz.EXERCISE), touchpoints(room.industry, room.lang))
+    kit = kits.of_room(store, room)
+    journey = kit.touchpoints(room.lang)
+    if basis is not None:
+        journey = [t for t in journey if t.id in basis.touchpoints]
+    skills = C.skills_table(skills_answers, basis.skills if basis is not None else kit.skills)
+    summary = feliz.summarize(store.responses(room.id, feliz.EXERCISE), journey)
     return C.wave_metrics(skills, summary, room.state.get("verdicts", {}))
 
 
@@ -288,10 +330,11 @@ class ClientelitisFacilitator(Revealable, W.VBox):
     def __init__(self, store: Store, room: Room, tr: Translator, today: dt.date | None = None):
         super().__init__()
         self.store, self.room, self.tr = store, room, tr
+        self.kit = kits.of_room(store, room)
         self.today = today or dt.date.today()
         self._waves: dict[int, tuple] = {}
         self.status = html("", "cl-people")
-        self.radar = Chart(skills_radar(C.skills_summary(C.skills_table(pd.DataFrame(columns=["item"]))), None, tr))
+        self.radar = Chart(self._radar(pd.DataFrame(columns=["item"]), title=""))
         self.plans = html("")
         self.hiring = html("")
         self.previous = W.Text(description=tr("clientelitis.previous"), placeholder=tr("clientelitis.previous_placeholder"),
@@ -300,14 +343,18 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         self.link_button.on_click(lambda _b: self.link_previous())
         self.notice = Notice()
         self.waves = Chart(waves_chart([], tr))
+        self.waves_note = html("")
         self.wave_box = W.VBox([html(f"<h3>{esc(tr('clientelitis.waves_title'))}</h3><p class='cl-tp-hint'>"
                                      f"{esc(tr('clientelitis.waves_intro'))}</p>"),
                                 W.HBox([self.previous, self.link_button], layout=W.Layout(flex_flow="row wrap")),
                                 self.notice])
-        self.gate(tr, W.VBox([self.radar, self.plans, self.hiring, self.waves]))
+        self.gate(tr, W.VBox([self.radar, self.plans, self.hiring, self.waves, self.waves_note]))
         self.children = [html(f"<h2>{icon('virus')} {esc(tr('clientelitis.title'))}</h2>"), self.status, self.results_slot, self.wave_box]
         self.set_revealed(False)
         self.refresh()
+
+    def _radar(self, answers: pd.DataFrame, title: str):
+        return radar(self.kit, self.tr, answers, None, title=title)
 
     def set_moderating(self, moderating: bool) -> None:
         self.moderating = moderating
@@ -321,15 +368,15 @@ class ClientelitisFacilitator(Revealable, W.VBox):
         """(how many have answered, how many are in the room)."""
         return self.answering, self.people
 
-    def _wave(self, room: Room, skills_answers: pd.DataFrame) -> dict:
+    def _wave(self, room: Room, skills_answers: pd.DataFrame, basis: WaveBasis) -> dict:
         """A wave's metrics, worked out again only when that room changed (earlier waves rarely do)."""
         if room.id == self.room.id:  # this room changes with every answer
-            return wave_of(self.store, room, skills_answers)
+            return wave_of(self.store, room, skills_answers, basis)
         version = self.store.room_version(room.id)  # read before the answers: a change meanwhile shows next time
         cached = self._waves.get(room.id)
-        if cached is None or cached[0] != version or cached[1] != room.state:
-            self._waves[room.id] = (version, room.state, wave_of(self.store, room))
-        return self._waves[room.id][2]
+        if cached is None or cached[0] != version or cached[1] != room.state or cached[2] != basis:
+            self._waves[room.id] = (version, room.state, basis, wave_of(self.store, room, basis=basis))
+        return self._waves[room.id][3]
 
     def link_previous(self) -> None:
         """Link this room to an earlier wave, proven by that room's console link (its secret key)."""
@@ -348,11 +395,11 @@ class ClientelitisFacilitator(Revealable, W.VBox):
     def refresh(self) -> None:
         self.room = self.store.room(self.room.id) or self.room
         df = self.store.responses(self.room.id, C.EXERCISE)
-        table = C.skills_table(df)
+        table = C.skills_table(df, self.kit.skills)
         people = self.store.participants(self.room.id)
         self.answering, self.people = int(df["participant_id"].nunique()) if not df.empty else 0, len(people)
         self.status.value = esc(self.tr("clientelitis.progress", n=len(table), people=len(people)))
-        copy_figure(self.radar, skills_radar(C.skills_summary(table), None, self.tr, title=self.tr("clientelitis.chart.radar_room")))
+        copy_figure(self.radar, self._radar(df, title=self.tr("clientelitis.chart.radar_room")))
         teams = sorted(set(people["team"]), key=str.casefold)
         plans = room_plans(self.store, self.room)
         blocks = []
@@ -362,9 +409,12 @@ class ClientelitisFacilitator(Revealable, W.VBox):
             items = "".join(f"<li>{icon('exclamation-triangle')} {esc(_warning(self.tr, k, kw))}</li>" for k, kw in warnings) or f"<li>{icon('check')} {esc(self.tr('clientelitis.plan_ok'))}</li>"
             blocks.append(f"<li><b>{esc(team)}</b> · {esc(self.tr('clientelitis.events', n=len(plan)))}<ul>{items}</ul></li>")
         self.plans.value = f"<h3>{esc(self.tr('clientelitis.plans_title'))}</h3><ul class='cl-people'>{''.join(blocks)}</ul>"
-        self.candidates = C.candidates(df)
+        self.candidates = C.candidates(df, self.kit.traits)
         self.hiring.value = f"<h3>{esc(self.tr('clientelitis.hiring_title'))}</h3>" + _cand_table(
-            self.candidates, self.tr, interviewer=self.authors_shown)
+            self.candidates, self.tr, self.kit, interviewer=self.authors_shown)
         chain = wave_chain(self.store, self.room)
-        self.wave_data = [(r.name, self._wave(r, df)) for r in chain]
+        basis = wave_basis(self.store, chain, self.room.lang)
+        self.wave_data = [(r.name, self._wave(r, df, basis)) for r in chain]
         copy_figure(self.waves, waves_chart(self.wave_data, self.tr, title=self.tr("clientelitis.chart.waves")))
+        note = wave_note(self.tr, basis)
+        self.waves_note.value = f"<p class='cl-notice cl-notice-info'>{esc(note)}</p>" if note else ""

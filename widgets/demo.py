@@ -9,7 +9,6 @@ import secrets
 
 from . import clientelitis, clientes, config, feliz, vacas, varita
 from .phases import revealed_everywhere
-from .journeys import touchpoints
 from .store import Room, Store
 
 DEMO_NAMES = [
@@ -38,7 +37,8 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
     room, key = store.create_room(name, industry, lang, expected_size=participants, is_demo=True,
                                   state={"workshops": shown})  # a demo shows its results at once
     rng = random.Random(seed)
-    journey = touchpoints(industry, lang)
+    kit = store.kit(industry)
+    journey = kit.touchpoints(lang)
     # Each touchpoint has a "true" effect on happiness; two of them make customers leave worse off.
     effect = {tp.id: rng.choice([1, 1, 2, 0]) for tp in journey}
     for tp in journey[2::3]:
@@ -58,7 +58,7 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
     for person in people:
         skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in clientelitis.SKILLS}
         store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM, skills)
-    verdicts = _seed_cows(store, people, industry, rng, lang)
+    verdicts = _seed_cows(store, people, kit, rng, lang)
     _seed_customers(store, people, rng, lang)
     _seed_plan_and_hiring(store, people, rng, lang)
     earlier = seed_waves(store, lang)
@@ -144,10 +144,10 @@ DEMO_PLAN = {"es": ["Taller de recordatorio: Clientelitis", "Cliente misterioso 
 DEMO_OWNERS = {"es": ["Gerencia", "Jefe de cocina", "Caja"], "en": ["Management", "Head chef", "Till"]}
 
 
-def _seed_cows(store: Store, people: list, industry: str, rng: random.Random, lang: str) -> dict:
+def _seed_cows(store: Store, people: list, kit, rng: random.Random, lang: str) -> dict:
     """Five sacred cows from the industry's catalog, votes and ratings, and a verdict on each."""
     keys = []
-    for person, cow in zip(people, vacas.catalog(industry, lang)[:5]):
+    for person, cow in zip(people, kit.catalog(lang)[:5]):
         item = vacas.new_cow_item()
         store.save_response(person, vacas.EXERCISE, item,
                             vacas.cow_value(cow["name"], cow["rule"], cow["kind"], cow["who"], cow["how"] or ["annoys"],

@@ -25,7 +25,7 @@ import pandas as pd
 from . import clientelitis as C
 from . import clientes, feliz, vacas, varita
 from .i18n import Translator
-from .journeys import industry_name, touchpoints
+from . import kits
 from .phases import K_ANON, anonymous
 from .store import NAME_MAX, Room, Store, StoreError
 from .text import cell_safe, is_blank, text_key
@@ -61,7 +61,8 @@ class Snapshot:
         sizes = self.people.groupby("team").size()
         #: Teams shown beside one person's answer: every team in a named room, teams of K_ANON or more otherwise.
         self.shown_teams = set(sizes.index) if self.named else set(sizes[sizes >= K_ANON].index)
-        self.journey = touchpoints(self.room.industry, self.room.lang)
+        self.kit = kits.of_room(self.store, self.room)
+        self.journey = self.kit.touchpoints(self.room.lang)
 
     def of(self, exercise: str) -> pd.DataFrame:
         return self.answers[self.answers["exercise"] == exercise]
@@ -198,21 +199,21 @@ def _clientes(s: Snapshot) -> dict[str, pd.DataFrame]:
 def _clientelitis(s: Snapshot) -> dict[str, pd.DataFrame]:
     tr = s.tr
     df = s.of(C.EXERCISE)
-    skills = C.skills_table(df)
-    skills_out = pd.DataFrame(s.who(skills, {tr(f"clientelitis.skill.{k}"): list(skills[k]) for k in C.SKILLS}))
+    skills = C.skills_table(df, s.kit.skills)
+    skills_out = pd.DataFrame(s.who(skills, {s.kit.label("skills", k, tr.lang): list(skills[k]) for k in s.kit.skills}))
     plans = [(team, e["month"], e["title"], tr("clientelitis.everyone") if C.EVERYONE in e["audience"] else ", ".join(e["audience"]))
              for team, plan in sorted(s.plans.items()) for e in plan]
     plans_out = pd.DataFrame(plans, columns=[tr("export.col.team"), tr("clientelitis.month"), tr("clientelitis.event"),
                                              tr("export.col.audience")])
-    cands = C.candidates(df)
+    cands = C.candidates(df, s.kit.traits)
     columns = {}
     if s.named:
         columns[tr("clientelitis.interviewer")] = list(cands["interviewer"])
     columns.update({
         tr("clientelitis.candidate"): list(cands["candidate"]),
-        **{tr(f"clientelitis.trait.{t}"): list(cands[t]) for t in C.TRAITS},
+        **{s.kit.label("traits", t, tr.lang): list(cands[t]) for t in s.kit.traits},
         tr("clientelitis.score"): list(cands["score"].round(2)),
-        tr("clientelitis.flags"): [", ".join(tr(f"clientelitis.flag.{f}") for f in flags) for flags in cands["flags"]],
+        tr("clientelitis.flags"): [", ".join(s.kit.label("flags", f, tr.lang) for f in flags) for flags in cands["flags"]],
         tr("clientelitis.verdict"): [tr(f"clientelitis.verdict.{v}") for v in cands["verdict"]],
     })
     return {tr("export.sheet.skills"): skills_out, tr("export.sheet.plan"): plans_out,
@@ -220,14 +221,16 @@ def _clientelitis(s: Snapshot) -> dict[str, pd.DataFrame]:
 
 
 def _waves(s: Snapshot) -> dict[str, pd.DataFrame]:
-    from .clientelitis_view import wave_chain, wave_of
+    from .clientelitis_view import wave_basis, wave_chain, wave_of
 
     tr = s.tr
     chain = wave_chain(s.store, s.room)
-    rows = [(r.name, *(wave_of(s.store, r)[k] for k in ("people", "skills_mean", "happiness_delta", "cows_gone")))
+    basis = wave_basis(s.store, chain, s.room.lang)
+    rows = [(r.name, kits.of_room(s.store, r).title(s.room.lang),
+             *(wave_of(s.store, r, basis=basis)[k] for k in ("people", "skills_mean", "happiness_delta", "cows_gone")))
             for r in chain]
     return {tr("export.sheet.waves"): pd.DataFrame(rows, columns=[
-        tr("export.col.wave"), tr("export.col.people"), tr("clientelitis.chart.skills_mean"),
+        tr("export.col.wave"), tr("create.industry"), tr("export.col.people"), tr("clientelitis.chart.skills_mean"),
         tr("clientelitis.chart.happiness_delta"), tr("clientelitis.chart.cows_gone")]).round(2)}
 
 
@@ -237,7 +240,7 @@ def tables(store: Store, room: Room, snapshot: Snapshot | None = None) -> dict[s
     tr = s.tr
     about = pd.DataFrame({tr("export.col.field"): [tr("create.name"), tr("create.industry"), tr("export.col.created"),
                                                    tr("export.col.people"), tr("export.col.anonymous")],
-                          tr("export.col.value"): [room.name, industry_name(room.industry, room.lang),
+                          tr("export.col.value"): [room.name, kits.of_room(store, room).title(room.lang),
                                                    _when(room.created_at)[:10], len(s.people),
                                                    tr("export.no") if s.named else tr("export.yes")]})
     sheets = {tr("export.sheet.room"): about}

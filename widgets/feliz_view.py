@@ -10,7 +10,7 @@ from .charts import copy_figure, happiness_dumbbell
 from . import pick
 from .pick import Pick, faces
 from .i18n import Translator
-from .journeys import touchpoints
+from . import kits
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
@@ -42,7 +42,7 @@ class FelizParticipant(W.VBox):
         super().__init__()
         self.add_class("cl-feliz")
         self.store, self.room, self.participant, self.tr = store, room, participant, tr
-        self.journey = touchpoints(room.industry, tr.lang)
+        self.journey = kits.of_room(store, room).touchpoints(tr.lang)
         self.notice = Notice()
         self.net = html("", "cl-net")
         self._loading = False
@@ -188,7 +188,7 @@ class FelizFacilitator(Revealable, W.VBox):
     def __init__(self, store: Store, room: Room, tr: Translator):
         super().__init__()
         self.store, self.room, self.tr = store, room, tr
-        self.journey = touchpoints(room.industry, tr.lang)
+        self.journey = kits.of_room(store, room).touchpoints(tr.lang)
         self.status = html("", "cl-people")
         self.who = html("", "cl-who")
         self.alerts = html("")

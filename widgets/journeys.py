@@ -1,46 +1,25 @@
-"""Industry customer-journey templates shipped in ``data/journeys/``."""
+"""The shipped industries' customer journeys (each the journey of a shipped kit, ``widgets/kits.py``)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from functools import lru_cache
-
-from . import config
+from . import kits
+from .kits import Touchpoint
 from .i18n import Translator
 
-
-@dataclass(frozen=True)
-class Touchpoint:
-    id: str
-    name: str
-    hint: str
-
-
-@lru_cache(maxsize=1)
-def _templates() -> dict[str, dict]:
-    found = {}
-    for path in sorted((config.DATA_DIR / "journeys").glob("*.json")):
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        found[data["id"]] = data
-    return found
+__all__ = ["Touchpoint", "industries", "industry_name", "touchpoints"]
 
 
 def industries(lang: str) -> list[tuple[str, str]]:
-    """``(label, id)`` pairs sorted by label, ready for a dropdown."""
-    tr = Translator(lang)
-    return sorted(((tr.pick(d["name"]), i) for i, d in _templates().items()), key=lambda p: p[0].casefold())
+    """``(label, id)`` pairs of the shipped industries sorted by label, ready for a dropdown."""
+    found = [(kits.shipped(i).title(Translator(lang).lang), i) for i in kits.shipped_ids()]
+    return sorted(found, key=lambda p: p[0].casefold())
 
 
 def industry_name(industry: str, lang: str) -> str:
-    data = _templates().get(industry)
-    return Translator(lang).pick(data["name"]) if data else industry
+    kit = kits.shipped(industry)
+    return kit.title(lang) if kit else industry
 
 
 def touchpoints(industry: str, lang: str) -> list[Touchpoint]:
     """The journey of ``industry`` in ``lang``; unknown industries fall back to the restaurant."""
-    templates = _templates()
-    data = templates.get(industry) or templates["restaurant"]
-    tr = Translator(lang)
-    return [Touchpoint(tp["id"], tr.pick(tp["name"]), tr.pick(tp["hint"])) for tp in data["touchpoints"]]
+    return (kits.shipped(industry) or kits.default()).touchpoints(lang)

@@ -15,13 +15,12 @@ from functools import lru_cache
 import pandas as pd
 
 from . import clientelitis as C
-from . import clientes, feliz, vacas, varita
+from . import clientes, feliz, kits, vacas, varita
 from .chartwidget import plain
 from .charts import (category_happiness, cow_leaderboard, cow_matrix, emotion_curve, fans_gauge, gain_dumbbell,
-                     happiness_dumbbell, ideas_matrix, internal_external, skills_radar, waves_chart, who_donut)
+                     happiness_dumbbell, ideas_matrix, internal_external, waves_chart, who_donut)
 from .export import Snapshot, _when, action_plan_sheet
 from .i18n import Translator
-from .journeys import industry_name
 from .store import Room, Store
 from .text import esc
 from .voila_template import SOURCE
@@ -174,17 +173,17 @@ def _clientes(p: Page, s: Snapshot) -> None:
 
 
 def _clientelitis(p: Page, s: Snapshot) -> None:
-    from .clientelitis_view import _warning, month_label, wave_chain, wave_of
+    from .clientelitis_view import _warning, month_label, radar, wave_basis, wave_chain, wave_note, wave_of
 
     tr = s.tr
     df = s.of(C.EXERCISE)
-    skills = C.skills_table(df)
+    skills = C.skills_table(df, s.kit.skills)
     summary = C.skills_summary(skills)
     p.add(f"<p>{esc(tr('report.clientelitis_what'))}</p>")
     p.add(f"<p>{esc(tr('clientelitis.progress', n=len(skills), people=len(s.people)))}</p>")
     if not skills.empty:
-        p.chart(skills_radar(summary, None, tr, title=tr("clientelitis.chart.radar_room")), tr("clientelitis.chart.radar_room"))
-    p.table(pd.DataFrame({tr("report.skill"): [tr(f"clientelitis.skill.{k}") for k in summary["skill"]],
+        p.chart(radar(s.kit, tr, df, None, title=tr("clientelitis.chart.radar_room")), tr("clientelitis.chart.radar_room"))
+    p.table(pd.DataFrame({tr("report.skill"): [s.kit.label("skills", k, tr.lang) for k in summary["skill"]],
                           tr("clientelitis.chart.mean"): summary["mean"].round(1), tr("export.col.n"): summary["n"]}),
             tr("report.nothing"))
     p.add(f"<h3>{esc(tr('clientelitis.plans_title'))}</h3>")
@@ -196,14 +195,17 @@ def _clientelitis(p: Page, s: Snapshot) -> None:
         # an empty plan is said once, by its warning
         p.add(f"<p><b>{esc(team)}</b></p>" + (_items(events, "") if events else "")
               + (f"<div class='worse'>{_items(warnings, '')}</div>" if warnings else ""))
-    cands = C.candidates(df)
+    cands = C.candidates(df, s.kit.traits)
     p.add(f"<h3>{esc(tr('clientelitis.hiring_title'))}</h3>")
     p.table(pd.DataFrame({tr("clientelitis.candidate"): cands["candidate"], tr("clientelitis.score"): cands["score"].round(1),
                           tr("clientelitis.verdict"): [tr(f"clientelitis.verdict.{v}") for v in cands["verdict"]]}),
             tr("clientelitis.no_candidates"))
     chain = wave_chain(s.store, s.room)
-    waves = [(r.name, wave_of(s.store, r)) for r in chain]
+    basis = wave_basis(s.store, chain, s.room.lang)
+    waves = [(r.name, wave_of(s.store, r, basis=basis)) for r in chain]
     p.add(f"<h3>{esc(tr('clientelitis.waves_title'))}</h3>")
+    if wave_note(tr, basis):
+        p.add(f"<p class='worse'>{esc(wave_note(tr, basis))}</p>")
     if len(waves) > 1:
         p.chart(waves_chart(waves, tr, title=tr("clientelitis.chart.waves")), tr("clientelitis.chart.waves"))
     p.table(pd.DataFrame({tr("export.col.wave"): [w for w, _ in waves],
@@ -223,7 +225,7 @@ def html_report(store: Store, room: Room) -> str:
     tr = s.tr
     p = Page(tr("report.title", room=room.name), room.lang)
     p.add(f"<h1>{esc(tr('report.title', room=room.name))}</h1>")
-    p.add(f"<p>{esc(tr('report.meta', industry=industry_name(room.industry, room.lang), people=tr('count.participants', n=len(s.people)), date=_when(room.created_at)[:10]))}</p>")
+    p.add(f"<p>{esc(tr('report.meta', industry=kits.of_room(store, room).title(room.lang), people=tr('count.participants', n=len(s.people)), date=_when(room.created_at)[:10]))}</p>")
     p.add(f"<p class='note'>{esc(tr('report.anonymous' if not s.named else 'report.named'))}</p>")
     p.add("<nav><ol>" + "".join(f"<li><a href='#{a}'>{esc(tr(k))}</a></li>" for a, k, _ in SECTIONS) + "</ol></nav>")
     for anchor, title, build in SECTIONS:
@@ -245,7 +247,7 @@ def team_design_html(store: Store, room: Room, team: str) -> str:
     totals = varita.vote_totals(team_rows)
     p = Page(tr("varita.report_title", team=team), room.lang)
     p.add(f"<h1>{esc(tr('varita.report_title', team=team))}</h1>")
-    p.add(f"<p>{esc(tr('varita.report_meta', room=room.name, industry=industry_name(room.industry, room.lang)))}</p>")
+    p.add(f"<p>{esc(tr('varita.report_meta', room=room.name, industry=kits.of_room(store, room).title(room.lang)))}</p>")
     p.table(pd.DataFrame({tr("export.col.item"): table["label"], tr("varita.chosen"): table["idea"].replace("", "–"),
                           tr("varita.votes"): table["votes"],
                           tr("varita.leave_change"): [f"{_n(a)} → {_n(b)}" for a, b in zip(table["leave"], table["designed"])]}),

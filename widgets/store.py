@@ -32,7 +32,7 @@ from . import writer as writer_process
 from .spool import WAITING, Refusal, Spool, spool_folder
 from .text import TextError, text_key, validate_text
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Room codes avoid look-alike characters (0/O, 1/I/L, 5/S, 2/Z, 8/B) so they can be read off a projector.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -69,7 +69,18 @@ rooms = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=0),
     sa.Column("state", sa.Text, nullable=False, default="{}"),
+    # The room's own copy of the kit it was created with (JSON; ``widgets/kits.py``). NULL in rooms older than
+    # kits: their content is their industry's shipped kit.
+    sa.Column("kit", sa.Text, nullable=True),
     sqlite_autoincrement=True,  # never reuse the id of a deleted room
+)
+#: The organisation's own workshop kits (``widgets/kits.py``), one JSON document each; shipped kits are files.
+kits = sa.Table(
+    "kits",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("data", sa.Text, nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
 )
 
 participants = sa.Table(
@@ -133,6 +144,10 @@ sa.Index("ix_responses_room_exercise", responses.c.room_id, responses.c.exercise
 sa.Index("ix_participants_room", participants.c.room_id)
 sa.Index("ix_code_attempts_at", code_attempts.c.at)
 sa.Index("ix_code_attempts_source_at", code_attempts.c.source, code_attempts.c.at)
+
+
+#: What a :class:`Room` is made of: every column but the room's copy of its kit (read once, by ``room_kit_data``).
+_ROOM = [c for c in rooms.c if c.name != "kit"]
 
 
 class StoreError(Exception):
@@ -510,8 +525,12 @@ class Store:
         is_demo: bool = False,
         state: dict | None = None,
     ) -> tuple[Room, str]:
-        """Create a room; returns it and the facilitator key (shown once, stored only hashed)."""
+        """Create a room with the kit ``industry`` names (a shipped industry or a saved kit); the room keeps
+        its own copy of the kit. Returns the room and the facilitator key (shown once, stored only hashed)."""
         name = _checked(name, ROOM_NAME_MAX, "room.name_empty", "room.name_too_long")
+        kit = self.kit(industry)
+        if kit is None:
+            raise StoreError("create.kit_unknown")
         key = new_secret()
         for _ in range(20):
             code = new_room_code()
@@ -530,6 +549,7 @@ class Store:
                             created_at=time.time(),
                             version=0,
                             state=json.dumps(state or {}, ensure_ascii=False),
+                            kit=kit.to_json(),
                         )
                     ).inserted_primary_key[0]
                 )
@@ -537,6 +557,48 @@ class Store:
                 continue  # code collision: draw again
             return self.room(room_id), key
         raise StoreError("error.db_busy")
+
+    # -- kits -------------------------------------------------------------------------------------
+    def saved_kits(self) -> list:
+        """The organisation's kits, by name."""
+        from .kits import Kit
+
+        with self.engine.connect() as conn:
+            found = [Kit(json.loads(d)) for d in conn.execute(sa.select(kits.c.data)).scalars()]
+        return sorted(found, key=lambda k: text_key(k.title("es")))
+
+    def kit(self, kit_id: str):
+        """A saved kit, or a shipped one, by id (``None`` when there is none)."""
+        from .kits import Kit, shipped
+
+        with self.engine.connect() as conn:
+            data = conn.execute(sa.select(kits.c.data).where(kits.c.id == kit_id)).scalar()
+        return Kit(json.loads(data)) if data else shipped(kit_id)
+
+    def save_kit(self, kit, *, replace: bool = True) -> None:
+        """Save a checked kit (one transaction: the kit is there whole, or as it was). ``replace=False``
+        refuses a kit whose id is already saved."""
+
+        def tx(conn):
+            found = conn.execute(sa.select(kits.c.id).where(kits.c.id == kit.id)).scalar()
+            if found is not None and not replace:
+                raise StoreError("kit.exists", id=kit.id)
+            row = {"data": kit.to_json(), "updated_at": time.time()}
+            if found is None:
+                conn.execute(kits.insert().values(id=kit.id, **row))
+            else:
+                conn.execute(kits.update().where(kits.c.id == kit.id).values(**row))
+
+        self._retrying(tx)
+
+    def delete_kit(self, kit_id: str) -> None:
+        self._retrying(lambda conn: conn.execute(kits.delete().where(kits.c.id == kit_id)))
+
+    def room_kit_data(self, room_id: int) -> dict | None:
+        """The copy of its kit a room keeps (``None`` for rooms older than kits)."""
+        with self.engine.connect() as conn:
+            data = conn.execute(sa.select(rooms.c.kit).where(rooms.c.id == room_id)).scalar()
+        return json.loads(data) if data else None
 
     # -- the organiser ------------------------------------------------------------------------------
     def new_organiser_key(self) -> str:
@@ -579,7 +641,7 @@ class Store:
 
     def room(self, room_id: int) -> Room | None:
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(rooms).where(rooms.c.id == room_id)).first()
+            row = conn.execute(sa.select(*_ROOM).where(rooms.c.id == room_id)).first()
         return _room_from_row(row) if row else None
 
     def room_by_code(self, code: str | None) -> Room | None:
@@ -587,11 +649,11 @@ class Store:
         if code is None:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(rooms).where(rooms.c.code == code)).first()
+            row = conn.execute(sa.select(*_ROOM).where(rooms.c.code == code)).first()
         return _room_from_row(row) if row else None
 
     def list_rooms(self, include_archived: bool = False) -> list[Room]:
-        q = sa.select(rooms).order_by(rooms.c.created_at.desc())
+        q = sa.select(*_ROOM).order_by(rooms.c.created_at.desc())
         if not include_archived:
             q = q.where(rooms.c.status != "archived")
         with self.engine.connect() as conn:
@@ -1137,5 +1199,12 @@ def _v3_to_v4(conn: sa.Connection) -> None:
     assert sa.inspect(conn).has_table("code_attempts")
 
 
+def _v4_to_v5(conn: sa.Connection) -> None:
+    """Version 5 adds ``kits`` (created by ``create_all``) and each room's copy of its kit (empty for the rooms
+    already there, which keep their industry's shipped kit)."""
+    if "kit" not in {c["name"] for c in sa.inspect(conn).get_columns("rooms")}:
+        conn.execute(sa.text("ALTER TABLE rooms ADD COLUMN kit TEXT"))
+
+
 #: ``MIGRATIONS[n]`` upgrades a database from schema version n to n + 1.
-MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
+MIGRATIONS: dict[int, Callable[[sa.Connection], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4, 4: _v4_to_v5}

@@ -12,16 +12,13 @@ A cow's key is ``"<participant id>:<id>"``.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
-from . import config
+from . import kits
 from .feliz import validate_rating
-from .i18n import Translator
 from .store import StoreError
 from .text import validate_text
 
@@ -29,9 +26,7 @@ EXERCISE = "vacas"
 COW_PREFIX = "cow:"
 VOTES = "cow_votes"
 SCORE_PREFIX = "cow_score:"
-KINDS = ("policy", "process", "control", "system", "procedure")
-WHO = ("customers", "colleagues", "both")
-HOW = ("delays", "traps", "annoys", "angers", "drives_away")
+from .kits import HOW, KINDS, WHO  # noqa: E402  (a kit's catalog uses the same choices)
 FREQ = (1, 2, 3, 4, 5)  # rarely, monthly, weekly, daily, always
 DECISIONS = ("exterminate", "rewrite", "keep")
 NAME_MAX = 80
@@ -251,17 +246,8 @@ def action_plan(table: pd.DataFrame, verdicts: dict) -> pd.DataFrame:
 
 
 # -- the catalog of common cows ------------------------------------------------------------------------
-@lru_cache(maxsize=None)
-def _catalog(industry: str) -> list[dict]:
-    path = config.DATA_DIR / "cows" / f"{industry}.json"
-    if not path.exists():
-        return []
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)["cows"]
-
-
 def catalog(industry: str, lang: str) -> list[dict]:
-    """Common sacred cows of an industry in ``lang``: name, rule, kind, who, how."""
-    tr = Translator(lang)
-    return [{"name": tr.pick(c["name"]), "rule": tr.pick(c["rule"]), "kind": c["kind"], "who": c["who"],
-             "how": list(c.get("how", []))} for c in _catalog(industry)]
+    """Common sacred cows of a shipped industry in ``lang``: name, rule, kind, who, how (a room's come from
+    its kit: ``kits.of_room(store, room).catalog(lang)``)."""
+    kit = kits.shipped(industry)
+    return kit.catalog(lang) if kit else []

@@ -7,7 +7,7 @@ import datetime as dt
 import ipywidgets as W
 import pandas as pd
 
-from . import vacas
+from . import kits, vacas
 from .chartwidget import Chart
 from .charts import copy_figure, cow_leaderboard, cow_matrix, who_donut
 from .feliz import RatingError
@@ -67,7 +67,8 @@ class VacasParticipant(W.VBox):
         self.steps.add_class("cl-steps")
         self.steps.observe(lambda _c: self._show_step(), "value")
         # hunt
-        self.catalog = vacas.catalog(room.industry, room.lang)
+        self.kit = kits.of_room(store, room)
+        self.catalog = self.kit.catalog(room.lang)
         self.pick = W.Dropdown(options=[(tr("vacas.pick_none"), -1)] + [(c["name"], i) for i, c in enumerate(self.catalog)],
                                value=-1, description=tr("vacas.pick"), style={"description_width": "initial"},
                                layout=W.Layout(width="100%", max_width="640px"))
@@ -85,7 +86,7 @@ class VacasParticipant(W.VBox):
         self.hunt_notice = Notice()
         self.my_cows = Rows()
         self.my_cows.on("remove", lambda key: self._remove(vacas.COW_PREFIX + key.split(":", 1)[1]))
-        prompts = "".join(f"<li>{esc(tr(k))}</li>" for k in ("vacas.prompt.1", "vacas.prompt.2", "vacas.prompt.3"))
+        prompts = "".join(f"<li>{esc(p)}</li>" for p in self.kit.prompts(room.lang))
         self.box_hunt = card(
             html(f"<h2>{esc(tr('vacas.step.hunt'))}</h2><p>{esc(tr('vacas.hunt_intro'))}</p><ul class='cl-prompts'>{prompts}</ul>"),
             self.pick, self.name, html(f"<b>{esc(tr('vacas.rule'))}</b>"), self.rule, self.kind, self.who, self.how,

@@ -12,7 +12,7 @@ from .feliz import FACES, RatingError
 from . import pick
 from .pick import Pick
 from .i18n import Translator
-from .journeys import touchpoints
+from . import kits
 from .store import Participant, Room, Store, StoreError
 from .text import TextError, esc
 from .panel import Revealable
@@ -50,7 +50,7 @@ def team_journeys(store: Store, room: Room, teams: list[str], items: pd.DataFram
     if items is None:
         items = store.team_items(room.id, varita.EXERCISE)
     saved = {t: v for t, i, v in zip(items["team"], items["item"], items["value"]) if i == varita.JOURNEY}
-    return {t: saved[t] if t in saved else varita.journey_from_template(touchpoints(room.industry, room.lang))
+    return {t: saved[t] if t in saved else varita.journey_from_template(kits.of_room(store, room).touchpoints(room.lang))
             for t in teams}
 
 
@@ -129,7 +129,7 @@ class VaritaParticipant(W.VBox):
 
     # -- data -------------------------------------------------------------------------------------
     def ensure_journey(self) -> None:
-        template = varita.journey_from_template(touchpoints(self.room.industry, self.room.lang))
+        template = varita.journey_from_template(kits.of_room(self.store, self.room).touchpoints(self.room.lang))
         try:
             self.store.update_team_item(self.participant, varita.EXERCISE, varita.JOURNEY, lambda v: v or template)
         except StoreError:
@@ -472,7 +472,7 @@ class VaritaFacilitator(Revealable, W.VBox):
         )
         self.progress.value = f"<table class='cl-table'><tr><th></th>{head}</tr>{body}</table>"
         team = None if self.team.value == self.ROOM else self.team.value
-        journey = journeys.get(team) if team else varita.journey_from_template(touchpoints(self.room.industry, self.room.lang))
+        journey = journeys.get(team) if team else varita.journey_from_template(kits.of_room(self.store, self.room).touchpoints(self.room.lang))
         table = varita.design(journey or [], responses, team)
         self.table = table
         label = team or self.tr("varita.fac_room")
