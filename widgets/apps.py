@@ -63,6 +63,17 @@ def participant(exercise: str) -> W.Widget:
     return _app(lambda s, page: ParticipantApp(s, page, exercise), exercise)
 
 
+def kit_editor() -> W.Widget:
+    """The kit form (``workshops/preparar_kit.ipynb``); the notebook's own cells reach it as ``app``."""
+    from .kit_app import KitApp
+
+    page = _page()
+    with quiet():
+        app = KitApp(store(), page)
+        app.children = (style(), *app.children)
+    return app
+
+
 def facilitator() -> W.Widget:
     """The console, or with ``&view=projector`` the stage it drives (on the projector's screen)."""
     from .facilitator import FacilitatorApp

@@ -8,6 +8,10 @@
   close / archive / reopen CODE
   check                    can pages start here? (what `make start` checks before serving)
   organiser                issue a new organiser link (opens "create a room"; the previous one stops working)
+  kit list                 the kits rooms can be created with (shipped industries and the organisation's own)
+  kit export ID [--format json|xlsx] [--out PATH]
+  kit import FILE [--replace]
+  kit validate FILE        check a kit file without saving it
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import export
+from . import export, kit_files, kits
+from .i18n import Translator
+from .kits import KitError, Problem
 from .demo import seed_demo
 from .page import Page
 from .store import Room, Store, StoreError, normalize_code
@@ -143,6 +149,61 @@ def _cmd_status(store: Store, room: Room, args) -> int:
     return 0
 
 
+def _problems(exc: KitError) -> int:
+    tr = Translator("en")
+    for message in exc.messages(tr):
+        print(f"error: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def _read_kit(path: str):
+    file = Path(path)
+    if not file.is_file():
+        raise KitError([Problem("file", "kit.file.missing", kwargs={"path": path})])
+    if file.stat().st_size > kit_files.MAX_BYTES:
+        raise kit_files._too_large(file.stat().st_size, kit_files.MAX_BYTES)
+    return kit_files.read(file.name, file.read_bytes())
+
+
+def _describe(kit) -> str:
+    return (f"{kit.title('en')} ({', '.join(kit.langs)}): {len(kit.data['touchpoints'])} touchpoints, "
+            f"{len(kit.data['cows'])} cows, {len(kit.skills)} skills, {len(kit.traits)} traits, {len(kit.flags)} red flags")
+
+
+def _cmd_kit(store: Store, args) -> int:
+    """``kit list|export|import|validate``: a kit file is read whole and checked before anything is saved."""
+    try:
+        if args.kit_command == "list":
+            print(f"{'id':<24} {'source':<8} description")
+            for kit in store.saved_kits():
+                print(f"{kit.id:<24} {'own':<8} {_describe(kit)}")
+            for kit_id in kits.shipped_ids():
+                print(f"{kit_id:<24} {'shipped':<8} {_describe(kits.shipped(kit_id))}")
+            return 0
+        if args.kit_command == "export":
+            kit = store.kit(args.id)
+            if kit is None:
+                return _error(f"no kit {args.id!r} (see `clientelitis kit list`)")
+            name, data = kit_files.write(kit, args.format)
+            out = Path(args.out) if args.out else Path(name)
+            if out.is_dir():
+                out = out / name
+            out.write_bytes(data)
+            print(f"Kit {kit.id} written to {out}")
+            return 0
+        kit = _read_kit(args.file)
+        if args.kit_command == "validate":
+            print(f"OK: {kit.id}: {_describe(kit)}")
+            return 0
+        store.save_kit(kit, replace=args.replace)
+        print(f"Kit {kit.id} imported: {_describe(kit)}")
+        return 0
+    except KitError as exc:
+        return _problems(exc)
+    except StoreError as exc:
+        return _error(Translator("en")(exc.key, **exc.kwargs) + ("" if exc.key != "kit.exists" else " (use --replace)"))
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="clientelitis", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -157,7 +218,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--lang", default="es", choices=["es", "en"])
     create = sub.add_parser("create", help="create a room and print its links")
     create.add_argument("name")
-    create.add_argument("--industry", default="restaurant")
+    create.add_argument("--industry", "--kit", default="restaurant", help="a kit's id (see `clientelitis kit list`)")
     create.add_argument("--lang", default="es", choices=["es", "en"])
     create.add_argument("--size", type=int, default=40)
     rooms = sub.add_parser("rooms", help="list rooms, newest first")
@@ -170,6 +231,18 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="merge a results file (.clientelitis.json) into a room")
     imp.add_argument("file")
     imp.add_argument("--into", required=True, metavar="CODE", help="code of the room to import into")
+    kit = sub.add_parser("kit", help="workshop kits: list, export, import, validate")
+    kit_sub = kit.add_subparsers(dest="kit_command", required=True)
+    kit_sub.add_parser("list", help="the kits rooms can be created with")
+    kexp = kit_sub.add_parser("export", help="write a kit to one file")
+    kexp.add_argument("id")
+    kexp.add_argument("--format", choices=["json", "xlsx"], default="json")
+    kexp.add_argument("--out", default="", help="file or folder (default: kit-ID.FORMAT here)")
+    kimp = kit_sub.add_parser("import", help="check a kit file and save it (all of it, or nothing)")
+    kimp.add_argument("file")
+    kimp.add_argument("--replace", action="store_true", help="replace a saved kit with the same id")
+    kval = kit_sub.add_parser("validate", help="check a kit file without saving it")
+    kval.add_argument("file")
     for command, status in STATUS_COMMANDS.items():
         sub.add_parser(command, help=f"set the room's status to {status}").add_argument("code")
     return parser
@@ -195,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "rooms":
             return _cmd_rooms(store, args)
+        if args.command == "kit":
+            return _cmd_kit(store, args)
         if args.command == "organiser":
             key = store.new_organiser_key()
             print("Organiser link (create rooms; secret, like a password: the previous one no longer works):")

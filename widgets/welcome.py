@@ -18,6 +18,13 @@ from .ui import Notice, card, html, speaks
 
 PARTICIPANT_NOTEBOOK = "00_bienvenida.ipynb"
 FACILITATOR_NOTEBOOK = "facilitador.ipynb"
+KIT_NOTEBOOK = "preparar_kit.ipynb"
+
+
+def kit_options(store: Store, tr: Translator) -> list[tuple[str, str]]:
+    """The organisation's own kits first (marked as theirs), then the shipped industries, for a dropdown."""
+    own = [(tr("create.own_kit", name=k.title(tr.lang)), k.id) for k in store.saved_kits()]
+    return own + industries(tr.lang)
 
 
 def join_link(page: Page, code: str) -> str:
@@ -45,7 +52,7 @@ class CreateRoomForm(W.VBox):
         st = {"description_width": "190px"}
         self.name = W.Text(description=tr("create.name"), placeholder=tr("create.name_placeholder"),
                            style=st, layout=wide)
-        self.industry = W.Dropdown(description=tr("create.industry"), options=industries(tr.lang),
+        self.industry = W.Dropdown(description=tr("create.industry"), options=kit_options(store, tr),
                                    value="restaurant", style=st, layout=wide)
         self.lang = Pick([(tr(f"lang.{code}"), code) for code in LANGUAGES], value=tr.lang, description=tr("create.lang"),
                          kind="inline")  # its label beside it, right-aligned like the fields' (190 px)
@@ -61,9 +68,13 @@ class CreateRoomForm(W.VBox):
         self.key = ""
         self._warned: str | None = None  # the name whose twin was pointed out (the next click creates it)
         self.name.observe(lambda _c: self._name_changed(), "value")
+        kit_link = page.link(KIT_NOTEBOOK, org=self.organiser_key, lang=tr.lang)
         self.children = [
             html(f"<h2>{esc(tr('create.title'))}</h2><p>{esc(tr('create.intro'))}</p>"),
-            self.name, self.industry, self.lang, self.size, self.anonymous, self.anonymous_hint, self.button,
+            self.name, self.industry,
+            html(f"<p class='cl-tp-hint'>{esc(tr('create.kit_hint'))} <a class='cl-link cl-kit-link' href='{esc(kit_link)}' "
+                 f"target='_blank'>{esc(tr('create.kit_link'))}</a></p>"),
+            self.lang, self.size, self.anonymous, self.anonymous_hint, self.button,
             self.notice, self.result,
         ]
 
