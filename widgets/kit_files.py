@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from typing import Any
 
@@ -21,6 +22,19 @@ MAX_BYTES = 2_000_000
 MAX_UNPACKED = 20_000_000
 #: The first sheet of a workbook: what the file is, so a workbook of some other kind is recognised.
 ABOUT = "about"
+
+
+#: OOXML writes characters XML cannot keep (a carriage return) as ``_xHHHH_``; a text that holds such a
+#: sequence itself has its underscore written as ``_x005F_``. Done here both ways so a text comes back exactly.
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _cell_text(text: str) -> str:
+    return re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "_x005F_", text).replace("\r", "_x000D_")
+
+
+def _read_text(value):
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) else value
 
 
 def _too_large(size: int, limit: int) -> KitError:
@@ -75,7 +89,7 @@ def to_xlsx(kit: Kit) -> bytes:
                 if isinstance(value, bool):
                     cell.value = value
                 elif value != "":
-                    cell.value = value
+                    cell.value = _cell_text(value)
                     cell.data_type = "s"  # text, even when it starts with "=": never a formula
         for col, header in enumerate(frame.columns, start=1):
             sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = 12 if header in ("id", "internal") else 32
@@ -118,7 +132,7 @@ def from_xlsx(raw: bytes, **kwargs: Any) -> Kit:
         header = [str(h) if h is not None else "" for h in (rows[0] if rows else [])]
         records = [dict(zip(header, r)) for r in rows[1:] if any(v not in (None, "") for v in r)]
         frame = pd.DataFrame(records, columns=header or list(cols), dtype=object)
-        tables[name] = frame.map(lambda v: "" if v is None else v)
+        tables[name] = frame.map(lambda v: "" if v is None else _read_text(v))
     return build(tables, **kwargs)
 
 

@@ -301,6 +301,10 @@ class _Checker:
             value = row[column]
             if lang not in self.langs:
                 continue
+            if isinstance(value, NotText):
+                self.add(table, "kit.p.not_text", i, column, value=str(value))
+                out[lang] = ""
+                continue
             if not value.strip():
                 if (table, name) == ("kit", "name") and present:
                     out[lang] = ""  # a name (often a proper noun) may be written once, for both languages
@@ -325,7 +329,9 @@ class _Checker:
         out = []
         for i, (row, name) in enumerate(zip(rows, names), start=1):
             given = row["id"].strip()
-            if given:
+            if isinstance(row["id"], NotText):
+                self.add(table, "kit.p.not_text", i, "id", value=str(row["id"]))
+            elif given:
                 if not ID_RE.match(given):
                     self.add(table, "kit.p.bad_id", i, "id", value=given)
                 elif given in out:
@@ -396,7 +402,9 @@ def build(tables: dict[str, pd.DataFrame], *, reserved: tuple[str, ...] | None =
     name = c.texts("kit", 1, head, "name")
     customer = c.texts("kit", 1, head, "customer")
     kit_id = head["id"].strip()
-    if kit_id:
+    if isinstance(head["id"], NotText):
+        c.add("kit", "kit.p.not_text", 1, "id", value=str(head["id"]))
+    elif kit_id:
         if not ID_RE.match(kit_id):
             c.add("kit", "kit.p.bad_id", 1, "id", value=kit_id)
     else:
@@ -505,13 +513,17 @@ def tables_from_dict(data: dict) -> dict[str, pd.DataFrame]:
     return {name: pd.DataFrame(rows[name], columns=list(cols), dtype=object) for name, cols in COLUMNS.items()}
 
 
+class NotText(str):
+    """What a kit file holds where a text belongs (a number, a list, an object), as its JSON: a problem of its
+    row and column, never taken as text."""
+
+
 def _as_text(value: Any) -> str:
-    """Text as is; anything else (a number, a list, an object) as its JSON, which the checks then judge."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return NotText(json.dumps(value, ensure_ascii=False)[:40])
 
 
 def of_room(store: Any, room: Any) -> Kit:
