@@ -56,7 +56,7 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
         store.save_response(person, feliz.EXERCISE, feliz.IDEA_ITEM, feliz.idea(text))
     _seed_magic_wand(store, people, journey, effect, rng, lang)
     for person in people:
-        skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in clientelitis.SKILLS}
+        skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in kit.skills}
         store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM, skills)
     verdicts = _seed_cows(store, people, kit, rng, lang)
     _seed_customers(store, people, rng, lang)

@@ -35,7 +35,9 @@ FIELDS = {
 }
 CHOICES = {"kind": KINDS, "who": WHO, "how": HOW}
 WIDE = W.Layout(width="100%", max_width="560px")
-STYLE = {"description_width": "170px"}
+#: A row's fields: two to a line on a laptop (Spanish beside English), one on a phone.
+FIELD = {"flex": "1 1 420px", "min_width": "0", "max_width": "640px"}
+STYLE = {"description_width": "215px"}
 
 
 def _label(tr: Translator, column: str) -> str:
@@ -67,13 +69,13 @@ class TableRows(W.VBox):
         if column in ("kind", "who"):
             options = [(self.tr("kitapp.choose"), "")] + [(self.tr(f"vacas.{column}.{o}"), o) for o in CHOICES[column]]
             chosen = next((o for o in CHOICES[column] if o == str(value).strip()), "")
-            return W.Dropdown(options=options, value=chosen, description=label, style=STYLE, layout=WIDE)
+            return W.Dropdown(options=options, value=chosen, description=label, style=STYLE, layout=W.Layout(**FIELD))
         if column == "how":
             found = [o for o in HOW if o in [p.strip() for p in str(value).split(",")]]
             return Pick([(self.tr(f"vacas.how.{o}"), o) for o in HOW], value=found, description=label, multiple=True)
         if column.startswith("rule_"):
-            return W.Textarea(value=str(value), description=label, style=STYLE, layout=WIDE)
-        return W.Text(value=str(value), description=label, style=STYLE, layout=WIDE)
+            return W.Textarea(value=str(value), description=label, style=STYLE, layout=W.Layout(**FIELD))
+        return W.Text(value=str(value), description=label, style=STYLE, layout=W.Layout(**FIELD))
 
     def load(self, frame: pd.DataFrame) -> None:
         self.rows = []
@@ -115,7 +117,8 @@ class TableRows(W.VBox):
                     button.add_class("cl-kit-row-button")
                     button.on_click(action)
                     head.append(button)
-            box = W.VBox([W.HBox(head, layout=W.Layout(flex_flow="row wrap", align_items="center")), *fields.values()])
+            box = W.VBox([W.HBox(head, layout=W.Layout(flex_flow="row wrap", align_items="center")),
+                          W.Box(list(fields.values()), layout=W.Layout(flex_flow="row wrap", column_gap="16px"))])
             box.add_class("cl-kit-row")
             boxes.append(box)
         self.list.children = boxes
