@@ -56,12 +56,12 @@ def test_every_notebook_is_committed_clean():
 
     assert NOTEBOOKS == ["00_bienvenida.ipynb", "01_sale_mas_feliz.ipynb", "02_varita_magica.ipynb",
                          "03_vacas_sagradas.ipynb", "04_todos_tenemos_clientes.ipynb", "05_clientelitis.ipynb",
-                         "facilitador.ipynb"]
+                         "facilitador.ipynb", "preparar_kit.ipynb"]
     for name in NOTEBOOKS:
         nb = json.loads((ROOT / "workshops" / name).read_text(encoding="utf-8"))
         assert nb["metadata"]["kernelspec"]["name"] == "python3"
         for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
+            if cell["cell_type"] == "code" and "# NBVAL_CHECK_OUTPUT" not in "".join(cell["source"]):
                 assert cell["outputs"] == [] and cell["execution_count"] is None, name
 
 

@@ -320,7 +320,8 @@ def check_widget_markup(value: str) -> None:
     for tag in DANGEROUS & set(m.tags):
         if tag == "svg" and "cl-qr" in value:
             continue
-        if tag == "a" and any(c in value for c in ("cl-join-link", "cl-room-console", "cl-download", "cl-open-projector")):
+        if tag == "a" and any(c in value for c in ("cl-join-link", "cl-room-console", "cl-download", "cl-open-projector",
+                                                        "cl-kit-link")):
             continue
         pytest.fail(f"<{tag}> in an HTML widget: {value[:300]}")
 

@@ -34,7 +34,7 @@ def test_kit_made_in_the_form_reaches_a_phone_and_the_radar(voila_server, contex
     expect(new_row).to_contain_text("Fila 8")
     new_row.get_by_label("Nombre (Español)").fill("Encuesta Norte")
     form.get_by_role("button", name="Guardar el kit").click()
-    expect(form.get_by_text("El kit tiene un problema; nada se ha perdido de lo escrito:")).to_be_visible()
+    expect(form.get_by_text("El kit tiene 1 problema; nada se ha perdido de lo escrito:")).to_be_visible()
     expect(form.locator(".cl-kit-problems")).to_contain_text(
         "Momentos, fila 8, columna «name_en»: falta el texto en inglés.")
     expect(new_row.get_by_label("Nombre (Español)")).to_have_value("Encuesta Norte")  # nothing typed is lost

@@ -117,8 +117,9 @@ class TableRows(W.VBox):
                     button.add_class("cl-kit-row-button")
                     button.on_click(action)
                     head.append(button)
-            box = W.VBox([W.HBox(head, layout=W.Layout(flex_flow="row wrap", align_items="center")),
-                          W.Box(list(fields.values()), layout=W.Layout(flex_flow="row wrap", column_gap="16px"))])
+            row_fields = W.Box(list(fields.values()), layout=W.Layout(flex_flow="row wrap"))
+            row_fields.add_class("cl-kit-fields")
+            box = W.VBox([W.HBox(head, layout=W.Layout(flex_flow="row wrap", align_items="center")), row_fields])
             box.add_class("cl-kit-row")
             boxes.append(box)
         self.list.children = boxes

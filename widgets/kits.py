@@ -414,6 +414,9 @@ def build(tables: dict[str, pd.DataFrame], *, reserved: tuple[str, ...] | None =
             kit_id, n = f"{base[:36]}-{n}", n + 1
     if kit_id in reserved:
         c.add("kit", "kit.p.reserved_id", 1, "id", value=kit_id)
+    based_on = head["based_on"].strip()
+    if based_on and not ID_RE.match(based_on):
+        c.add("kit", "kit.p.bad_id", 1, "based_on", value=based_on)
 
     def items(table: str, fields: tuple[str, ...]) -> list[dict]:
         return [{f: c.texts(table, i, r, f) for f in fields} for i, r in enumerate(c.rows[table], start=1)]
