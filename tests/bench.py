@@ -1,8 +1,9 @@
 """`make bench`: measured numbers, never part of `make test` (speed goals live here, not in tests).
 
 Everything runs on loopback, bounded in count and time, with its own servers and throw-away data:
-1. store: concurrent writer processes on one SQLite file (answers lost, write latency p50/p99), flat out
-   and at a participant's pace;
+1. store: 100 page processes, each in its own session, answering at ten times a room's pace (~500 answers/s)
+   for 60 s on SQLite and on PostgreSQL (answers lost, write latency p50/p99), at a room's pace, and flat out
+   (for information);
 2. aggregate: the facilitator's refresh of every workshop for a room of 200 participants;
 3. join storm: N simultaneous requests of the participant app, on our Voila configuration (preheated pool
    planned from the room's expected size) and on stock Voila serving the same notebook, in the same run;
@@ -52,14 +53,14 @@ def _like_a_kernel() -> None:
         os.setsid()
 
 
-def _writer(url: str, room_id: int, idx: int, n: int, pace: float, writer: bool, ready, go, done, out) -> None:
+def _writer(url: str, room_id: int, idx: int, n: int, pace: float, ready, go, done, out) -> None:
     import random
 
     from widgets.store import Store
 
     _like_a_kernel()
 
-    s = Store(url, writer=writer)
+    s = Store(url)
     person, _ = s.join(s.room(room_id), f"W{idx}", f"T{idx % 8}")
     rng = random.Random(idx)
     ready.put(idx)
@@ -80,34 +81,17 @@ def _writer(url: str, room_id: int, idx: int, n: int, pace: float, writer: bool,
     out.put((times, first, last))
 
 
-def stop_writers(database: Path) -> None:
-    """Stop the writer processes started for ``database`` (``widgets/writer.py`` logs each start)."""
-    from widgets.writer import started
-
-    for pid in started(str(database)):
-        try:
-            os.kill(pid, 15)
-        except ProcessLookupError:
-            pass
-
-
-def bench_store(writers: int, answers: int, pace: float = 0.0, writer: bool = True) -> dict:
-    """``writers`` processes write ``answers`` each; ``pace`` seconds (±50 %) between one's answers. ``writer``:
-    through the file's writer process (the default), or each process writing for itself."""
+def bench_store(writers: int, answers: int, pace: float = 0.0, url: str | None = None) -> dict:
+    """``writers`` processes write ``answers`` each; ``pace`` seconds (±50 %) between one's answers; on a fresh
+    SQLite file, or on the database at ``url``."""
     from widgets.store import Store
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    database = tmp / "b.sqlite3"
-    url = f"sqlite:///{database}"
-    s = Store(url, writer=writer)
-    if writer:  # as in a workshop, where the first page's store started it long before the rush
-        deadline = time.monotonic() + 60
-        while not s.writer.listening() and time.monotonic() < deadline:
-            time.sleep(0.05)
+    url = url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-store-')) / 'b.sqlite3'}"
+    s = Store(url)
     room, _ = s.create_room("Bench", "hotel")
     ctx = mp.get_context("spawn")
     ready, out, go, done = ctx.Queue(), ctx.Queue(), ctx.Event(), ctx.Barrier(writers)
-    procs = [ctx.Process(target=_writer, args=(url, room.id, i, answers, pace, writer, ready, go, done, out))
+    procs = [ctx.Process(target=_writer, args=(url, room.id, i, answers, pace, ready, go, done, out))
              for i in range(writers)]
     for p in procs:
         p.start()
@@ -126,10 +110,40 @@ def bench_store(writers: int, answers: int, pace: float = 0.0, writer: bool = Tr
         p.join(60)
     stored = len(s.responses(room.id))
     s.dispose()
-    stop_writers(database)
     return {"writers": writers, "answers": writers * answers, "stored": stored, "lost": writers * answers - stored,
             "p50_ms": 1000 * pct(times, 50), "p99_ms": 1000 * pct(times, 99), "max_ms": 1000 * max(times),
             "wall_s": wall, "rate": writers * answers / wall}
+
+
+def store_rows(args) -> list[tuple[str, str, str, str]]:
+    """One write path, measured: at ten times a room's pace on SQLite and PostgreSQL, at a room's pace, flat out."""
+    from tests.conftest import PostgresServer
+
+    n, rows = args.writers, []
+    fast_pace = n / 500  # seconds between one process's answers: ~500 answers/s in all
+    fast_answers = max(1, round(args.seconds / fast_pace))
+    base = Path(tempfile.mkdtemp(prefix="bench-pg-"))
+    os.chmod(base, 0o755)
+    pg = PostgresServer(base, settings=f"-c max_connections={n + 50}")  # one connection per page, and the rest
+    try:
+        runs = [("SQLite", bench_store(n, fast_answers, pace=fast_pace)),
+                ("PostgreSQL", bench_store(n, fast_answers, pace=fast_pace, url=pg.new_database("bench")))]
+    finally:
+        pg.stop()
+    for label, r in runs:
+        rows += [("store", f"{label}: {n} page processes at ten times a room's pace ({r['rate']:.0f} answers/s for "
+                  f"{r['wall_s']:.0f} s): lost", f"{r['lost']}", "0"),
+                 ("store", f"{label}: the same: write p50 / p99 / max (ms)",
+                  f"{r['p50_ms']:.1f} / {r['p99_ms']:.0f} / {r['max_ms']:.0f}", "p99 < 100")]
+        print(f"store: {label} {r}", flush=True)
+    paced = bench_store(n, max(1, round(args.seconds / 2.0)), pace=2.0)
+    flat = bench_store(n, args.answers)
+    rows += [("store", f"SQLite: one answer per ~2 s each, a room's pace ({paced['rate']:.0f} answers/s): lost / "
+              "write p50 / p99 (ms)", f"{paced['lost']} / {paced['p50_ms']:.1f} / {paced['p99_ms']:.1f}", "0 lost, p99 < 50"),
+             ("store", f"SQLite: {n} processes × {args.answers} answers flat out ({flat['rate']:.0f} answers/s; lost "
+              f"{flat['lost']}): p50 / p99 / max (ms), for information", f"{flat['p50_ms']:.1f} / {flat['p99_ms']:.0f} / "
+              f"{flat['max_ms']:.0f}", "")]
+    return rows
 
 
 # -- 2. aggregate -------------------------------------------------------------------------------------
@@ -209,7 +223,6 @@ def bench_aggregate(people: int) -> dict:
     results["people"] = people
     results["answers"] = len(store.responses(room.id))
     store.dispose()
-    stop_writers(Path(os.environ["CLIENTELITIS_VAR"]) / "clientelitis.sqlite3")
     return results
 
 
@@ -574,7 +587,8 @@ def closed_page_lifetime(server: Server, url: str, limit: float = 300) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writers", type=int, default=100)
-    parser.add_argument("--answers", type=int, default=50)
+    parser.add_argument("--answers", type=int, default=50, help="answers per process, flat out")
+    parser.add_argument("--seconds", type=float, default=60, help="length of the paced store runs")
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--storm", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=180)
@@ -586,16 +600,7 @@ def main(argv: list[str] | None = None) -> int:
     skip = set(filter(None, args.skip.split(",")))
     rows = []
     if "store" not in skip:
-        flat = bench_store(args.writers, args.answers)
-        alone = bench_store(args.writers, args.answers, writer=False)
-        paced = bench_store(args.writers, args.answers, pace=2.0)
-        rows += [("store", f"{args.writers} writer processes × {args.answers} answers, flat out: lost", f"{flat['lost']}", "0"),
-                 ("store", f"flat out ({flat['rate']:.0f} writes/s): write p50 / p99 / max (ms)",
-                  f"{flat['p50_ms']:.1f} / {flat['p99_ms']:.0f} / {flat['max_ms']:.0f}", "p99 < 50"),
-                 ("store", f"the same, each process writing for itself ({alone['rate']:.0f} writes/s; lost {alone['lost']}): "
-                  "p50 / p99 / max (ms)", f"{alone['p50_ms']:.1f} / {alone['p99_ms']:.0f} / {alone['max_ms']:.0f}", ""),
-                 ("store", f"one answer per ~2 s each ({paced['rate']:.0f} writes/s): lost", f"{paced['lost']}", "0"),
-                 ("store", "one answer per ~2 s each: write p50 / p99 (ms)", f"{paced['p50_ms']:.1f} / {paced['p99_ms']:.1f}", "p99 < 50")]
+        rows += store_rows(args)
     if "aggregate" not in skip:
         agg = bench_aggregate(args.people)
         for ex in ("feliz", "varita", "vacas", "clientes", "clientelitis"):
@@ -667,7 +672,6 @@ def bench_voila(args) -> list[tuple[str, str, str, str]]:
         finally:
             server.stop()
             store.dispose()
-            stop_writers(var / "clientelitis.sqlite3")
     for label in ("ours", "stock"):
         s = results[label]
         rows.append(("join storm", f"{label}: pages with widgets / requested", f"{s['ok']}/{s['n']}", f"{n}/{n}"))
@@ -726,17 +730,13 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
     pages = [k for k in server.kernels() if _kernel_id(k) not in consoles]
     uss_now = _uss_mb(pages)
     server_mb = psutil.Process(server.proc.pid).memory_full_info().uss / 2**20
-    from widgets.writer import started
-
-    writer_mb = sum(_uss_mb([psutil.Process(pid) for pid in started(str(server.var / "clientelitis.sqlite3"))
-                             if psutil.pid_exists(pid)]))
     per_kernel = max(uss_now + uss_pages) if (uss_now or uss_pages) else float("nan")
     rows.append(("memory", f"participant page kernel own memory (USS), median / max of {len(uss_now + uss_pages)} (MB)",
                  f"{statistics.median(uss_now + uss_pages):.0f} / {per_kernel:.0f}", "< 120"))
-    rows.append(("memory", "facilitator console kernel (USS, after the live test) / Voila server / writer (MB)",
-                 f"{console_mb:.0f} / {server_mb:.0f} / {writer_mb:.0f}", ""))
-    fit = (server_mb + console_mb + writer_mb + 100 * per_kernel) / 1024
-    rows.append(("memory", "server + writer + console + 100 participants at the max USS (GB)", f"{fit:.1f}", "< 24"))
+    rows.append(("memory", "facilitator console kernel (USS, after the live test) / Voila server (MB)",
+                 f"{console_mb:.0f} / {server_mb:.0f}", ""))
+    fit = (server_mb + console_mb + 100 * per_kernel) / 1024
+    rows.append(("memory", "server + console + 100 participants at the max USS (GB)", f"{fit:.1f}", "< 24"))
     print(f"memory: {rows[-2:]}", flush=True)
     lifetime = closed_page_lifetime(server, server.url("00_bienvenida.ipynb", f"room={room.code}"))
     print(f"closed page kernel gone after {lifetime:.0f} s", flush=True)

@@ -15,10 +15,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Stores made by the tests themselves (and by their helper processes) write for themselves: each test's file
-# would otherwise start a writer process of its own (widgets/writer.py). tests/test_writer.py tests the writer,
-# and the Voila servers below run with it, as in production.
-os.environ["CLIENTELITIS_WRITER"] = "off"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -28,23 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _writers_leave_with_the_tests(tmp_path_factory):
-    """Writer processes that the tests' pages started (widgets/writer.py; they would leave after 2 idle minutes)
-    are stopped when the run ends."""
-    yield
-    import psutil
-
-    base = str(tmp_path_factory.getbasetemp())
-    for proc in psutil.process_iter(["cmdline"]):
-        cmdline = proc.info["cmdline"] or []
-        if "widgets.writer" in cmdline and any(part.startswith(base) for part in cmdline):
-            try:
-                proc.terminate()
-            except psutil.NoSuchProcess:
-                pass
 
 
 @pytest.fixture
@@ -72,7 +51,7 @@ class VoilaServer:
         self.var_dir = var_dir
         self.db_url = db_url
         self.log_path = var_dir / "voila.log"
-        env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir), CLIENTELITIS_WRITER="on")
+        env = dict(os.environ, CLIENTELITIS_VAR=str(var_dir))
         env.setdefault("CLIENTELITIS_POOL_MAX", "3")  # a test server keeps a few ready pages, not a room's worth
         # Kernels run in workshops/: make them import this checkout's widgets, whatever the venv points at.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
@@ -154,7 +133,8 @@ class PostgresServer:
     """A throw-away PostgreSQL server (Debian's package) on a free loopback port, run as the postgres user
     when the tests run as root (PostgreSQL refuses to run as root)."""
 
-    def __init__(self, base: Path):
+    def __init__(self, base: Path, settings: str = "-c fsync=off"):
+        """``settings``: server options (the tests turn fsync off; the bench keeps PostgreSQL's defaults)."""
         import glob
         import pwd
         import shutil
@@ -175,7 +155,7 @@ class PostgresServer:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         self.log = base / "pg.log"
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "-o",
-                  f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+                  f"-p {self.port} -k {base} -c listen_addresses=127.0.0.1 {settings}", "start")
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *cmd: str) -> None:

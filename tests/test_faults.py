@@ -273,14 +273,12 @@ def _connection_dir(server) -> str:
     return match.group(1)
 
 
-def kill9(server, writer_expected: bool = True) -> None:
-    """kill -9 the Voila server's process group (the server and the workers), every kernel it started (kernels
-    lead their own sessions) and the writer process its pages started for the database (widgets/writer.py: it
-    leads its own session too, and there must be one), then wait until they are all gone."""
+def kill9(server) -> None:
+    """kill -9 the Voila server's process group (the server and the workers) and every kernel it started
+    (kernels lead their own sessions), then wait until they are all gone."""
     import psutil
 
     folder = _connection_dir(server)
-    database = server.db_url[len("sqlite:///"):]
 
     def kernels():
         found = []
@@ -289,12 +287,9 @@ def kill9(server, writer_expected: bool = True) -> None:
                 found.append(proc)
         return found
 
-    writers = [proc for proc in psutil.process_iter(["cmdline"])
-               if "widgets.writer" in (proc.info["cmdline"] or ()) and database in (proc.info["cmdline"] or ())]
-    assert writers or not writer_expected, "the pages started no writer for their database"
     before = psutil.Process(server.proc.pid).children(recursive=True)
     os.killpg(server.proc.pid, signal.SIGKILL)
-    victims = {p.pid: p for p in before + kernels() + writers}
+    victims = {p.pid: p for p in before + kernels()}
     for proc in victims.values():
         try:
             proc.send_signal(signal.SIGKILL)
@@ -413,7 +408,7 @@ def test_kill_9_while_20_participants_answer_loses_no_acknowledged_answer(browse
         for ctx in contexts:
             ctx.close()
         if server.proc.poll() is None:
-            kill9(server, writer_expected=False)
+            kill9(server)
         if restarted is not None:
             restarted.stop()
 

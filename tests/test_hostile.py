@@ -321,7 +321,7 @@ def check_widget_markup(value: str) -> None:
         if tag == "svg" and "cl-qr" in value:
             continue
         if tag == "a" and any(c in value for c in ("cl-join-link", "cl-room-console", "cl-download", "cl-open-projector",
-                                                        "cl-kit-link")):
+                                                        "cl-kit-link", "cl-kit-back")):
             continue
         pytest.fail(f"<{tag}> in an HTML widget: {value[:300]}")
 

@@ -32,11 +32,14 @@ def test_kit_made_in_the_form_reaches_a_phone_and_the_radar(voila_server, contex
     form.get_by_role("button", name="Añadir una fila").click()
     new_row = form.locator(".cl-kit-row").last
     expect(new_row).to_contain_text("Fila 8")
-    new_row.get_by_label("Nombre (Español)").fill("Encuesta Norte")
+    expect(new_row.get_by_label("Nombre (Español)")).to_be_focused()  # typing goes straight into the new row
+    form.keyboard.type("Encuesta Norte")
     form.get_by_role("button", name="Guardar el kit").click()
     expect(form.get_by_text("El kit tiene 1 problema; nada se ha perdido de lo escrito:")).to_be_visible()
     expect(form.locator(".cl-kit-problems")).to_contain_text(
-        "Momentos, fila 8, columna «name_en»: falta el texto en inglés.")
+        "Momentos, fila 8, columna «Nombre (English)»: falta el texto en inglés.")
+    # the list takes the focus, and so comes into view
+    expect(form.locator(".cl-focus-here", has=form.locator(".cl-kit-problems"))).to_be_focused()
     expect(new_row.get_by_label("Nombre (Español)")).to_have_value("Encuesta Norte")  # nothing typed is lost
     assert_accessible(form, "kit form, with a problem listed")
     new_row.get_by_label("Nombre (English)").fill("North survey")

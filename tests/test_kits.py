@@ -161,6 +161,22 @@ def test_every_field_takes_the_hostile_corpus_refused_or_kept_exactly():
     assert kept and refused
 
 
+def test_a_workbooks_problems_name_the_sheets_rows():
+    tables = named()
+    data = kit_files.to_xlsx(kits.build(tables))
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    book["touchpoints"]["C3"].value = None  # the second touchpoint's English name, on the sheet's row 3
+    buf = io.BytesIO()
+    book.save(buf)
+    with pytest.raises(KitError) as err:
+        kit_files.from_xlsx(buf.getvalue())
+    assert err.value.messages(ES) == ["Momentos, fila 3 de la hoja «touchpoints», columna «name_en»: falta el texto en "
+                                      "inglés. El kit tiene otros textos en inglés: complétalo, o borra todos los textos "
+                                      "en inglés para un kit en un solo idioma."]
+
+
 def test_a_formula_in_a_workbook_stays_text():
     tables = named()
     tables["touchpoints"].loc[0, "name_es"] = "=HYPERLINK(\"http://x\",\"y\")"
@@ -180,7 +196,7 @@ def _bad_files() -> list[tuple[str, bytes, str]]:
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/big.xml", "0" * (kit_files.MAX_UNPACKED + 1))
     return [
-        ("broken.json", b'{"format": "clientelitis-kit", ', "no se puede leer (JSON"),
+        ("broken.json", b'{"format": "clientelitis-kit", ', "el JSON no se puede leer (línea 1, columna 32)"),
         ("latin1.json", "{\"n\": \"ñ\"}".encode("latin-1"), "no se puede leer (UTF-8)"),
         ("other.json", b'{"name": "not a kit"}', "no es un kit de Clientelitis"),
         ("newer.json", json.dumps(newer).encode(), "es de una versión más nueva de Clientelitis (formato 2"),
@@ -310,14 +326,16 @@ def test_the_form_app_edits_checks_previews_and_saves_without_losing_text(store)
     app = KitApp(store, trusted=True)
     app.start.value = "bank"
     app.load("bank")
-    assert app.save() is None and "falta el texto" in app.problems.value  # not named yet: nothing saved
+    assert app.save() is None and "falta el texto" in app.problems.children[0].value  # not named yet: nothing saved
     assert store.saved_kits() == []
     app.tables_ui["kit"].rows[0][1]["name_es"].value = "Banco Norte"
     tps = app.tables_ui["touchpoints"]
     tps.add_row()
     tps.rows[-1][1]["name_es"].value = "Encuesta"
     assert app.save() is None
-    assert "Momentos, fila 8, columna «name_en»: falta el texto en inglés" in app.problems.value
+    listed = app.problems.children[0]
+    assert "Momentos, fila 8, columna «Nombre (English)»: falta el texto en inglés" in listed.value
+    assert "cl-focus-here" in listed._dom_classes
     assert tps.rows[-1][1]["name_es"].value == "Encuesta"  # what was typed is still there
     tps.rows[-1][1]["name_en"].value = "Survey"
     tps.move(7, -1)
@@ -325,9 +343,29 @@ def test_the_form_app_edits_checks_previews_and_saves_without_losing_text(store)
     assert kit is not None and [t.name for t in kit.touchpoints("en")][-2:] == ["Survey", kits.shipped("bank").touchpoints("en")[-1].name]
     assert store.kit("banco-norte").data == kit.data
     assert "kit-banco-norte.json" in app.downloads.value and "kit-banco-norte.xlsx" in app.downloads.value
+    app.tables_ui["kit"].rows[0][1]["name_es"].value = "Banco Norte Sur"  # an edit, then "Cargar": asked first
+    app.load("hotel")
+    assert "otra vez" in app.start_notice.message and app.tables()["kit"].loc[0, "name_es"] == "Banco Norte Sur"
+    app.load("hotel")
+    assert app.tables()["kit"].loc[0, "name_es"] == "" and app.tables()["kit"].loc[0, "based_on"] == "hotel"
+    app.load("banco-norte")
     app.show_preview()
     charts = app.preview_box.children[0].children[1:]
     assert len(charts) == 3 and charts[0].figure["layout"]["title"]["text"] == "¿Sale más feliz? (simulado)"
+
+
+def test_the_form_deletes_an_own_kit_on_a_second_click(store):
+    from widgets.kit_app import KitApp
+
+    store.save_kit(kits.build(named()))
+    room, _ = store.create_room("Sala", "banco-norte", "es")
+    app = KitApp(store, trusted=True)
+    app.load("banco-norte")
+    app.delete()
+    assert store.kit("banco-norte") is not None and "otra vez" in app.start_notice.message
+    app.delete()
+    assert store.kit("banco-norte") is None and "borrado" in app.start_notice.message
+    assert kits.of_room(Store(store.url), room).title("es") == "Banco Norte"  # the room keeps its copy
 
 
 def test_the_form_needs_the_organiser_on_a_served_page(store, monkeypatch):
@@ -381,3 +419,6 @@ def test_cli_lists_exports_validates_and_imports(tmp_path, monkeypatch, capsys):
     assert main(["kit", "list"]) == 0
     assert capsys.readouterr().out.count("banco-norte") == 1
     assert main(["create", "Sala Norte", "--kit", "banco-norte"]) == 0
+    assert main(["kit", "delete", "bank"]) == EXIT_REFUSED  # shipped kits stay
+    assert main(["kit", "delete", "banco-norte"]) == 0
+    assert main(["create", "Sala Norte 2", "--kit", "banco-norte"]) == EXIT_REFUSED

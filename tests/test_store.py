@@ -344,88 +344,12 @@ def test_opening_an_up_to_date_database_needs_no_write_lock(tmp_path):
         holder.close()
 
 
-# -- the write queue (SQLite): our writers take turns on an OS file lock instead of polling SQLite ---------------
-def _queue_is_free(store: Store) -> bool:
-    """Can a third party (its own open file description) take the write queue's lock right now?"""
-    import fcntl
-
-    fd = os.open(store.write_queue.path, os.O_RDWR | os.O_CREAT)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return True
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)
-
-
-def _until(condition, what: str, limit: float = 60.0) -> None:
-    """Wait for ``condition`` (polled: the waiting is for something already under way; the limit only turns a
-    hang into a failure)."""
-    import time
-
-    deadline = time.monotonic() + limit
-    while not condition():
-        assert time.monotonic() < deadline, f"never happened: {what}"
-        time.sleep(0.01)
-
-
-def _someone_queues_on(path: str) -> bool:
-    """Does a blocked ``flock`` request wait on ``path`` (Linux lists them in /proc/locks as ``->``)?"""
-    ino = os.stat(path).st_ino
-    return any(line.split()[1] == "->" and line.split()[2] == "FLOCK" and line.split()[6].endswith(f":{ino}")
-               for line in Path("/proc/locks").read_text().splitlines())
-
-
-def _holding(store: Store, participant, inside, release):
-    """A write of ``store`` that stays in its transaction until ``release`` (its ``change`` runs inside it)."""
-    import threading
-
-    def change(value):
-        inside.set()
-        assert release.wait(60)
-        return (value or 0) + 1
-
-    thread = threading.Thread(target=store.update_team_item, args=(participant, "ex", "shared", change, 0))
-    thread.start()
-    assert inside.wait(60)
-    return thread
-
-
-def _behind_a_holder(first: Store, participant, write, waiting, what: str, while_held) -> bool:
-    """Run ``write`` on a thread while ``first`` is inside a write of ``participant``'s; once ``waiting()``
-    holds, check that the write has not finished and run ``while_held()``; then let the holder finish. Returns
-    whether the write finished."""
-    import threading
-
-    inside, release, saved = threading.Event(), threading.Event(), threading.Event()
-    holder = _holding(first, participant, inside, release)
-    writer = threading.Thread(target=lambda: (write(), saved.set()))
-    try:
-        writer.start()
-        _until(waiting, what)
-        assert not saved.is_set()
-        while_held()
-    finally:
-        release.set()
-        holder.join(60)
-    writer.join(120)
-    return saved.is_set()
-
-
-def test_write_queue_is_sqlite_only(store):
-    if store.engine.dialect.name == "sqlite":
-        assert store.write_queue.path == store.engine.url.database + ".write-lock"
-    else:
-        assert store.write_queue is None
-
-
-@pytest.mark.skipif(not Path("/proc/locks").exists(), reason="needs Linux /proc/locks to see the queue")
-def test_a_second_store_waits_its_turn_in_the_queue_then_saves(tmp_path):
+# -- one write path: a plain transaction (SQLite: BEGIN IMMEDIATE, busy timeout, retries) --------------------
+def test_a_second_store_waits_for_the_first_transaction_then_saves(tmp_path):
     """Two stores on one file (like two Voila servers): while one is inside a write, the other's write waits in
-    the kernel's queue (not in SQLite's busy handler: no retry is announced) and then saves; nothing lost.
-    (A team's shared item: answers do not queue on the lock, see tests/test_spool.py.)"""
+    SQLite's busy timeout and saves once the first commits; nothing lost, and no retry needed."""
+    import threading
+
     url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
     first, second = Store(url), Store(url, busy_timeout=120)  # the second never gives up waiting in this test
     room, _ = first.create_room("Cola", "hotel")
@@ -434,58 +358,32 @@ def test_a_second_store_waits_its_turn_in_the_queue_then_saves(tmp_path):
     version = first.room_version(room.id)
     retries: list[int] = []
     second.on_retry = retries.append
+    inside, release, saved = threading.Event(), threading.Event(), threading.Event()
 
-    def while_held():
-        assert not _queue_is_free(first)  # the lock is held for the whole transaction
-        assert second.team_items(room.id).empty
+    def change(value):
+        inside.set()
+        assert release.wait(60)
+        return (value or 0) + 1
 
-    saved = _behind_a_holder(first, ana, lambda: second.update_team_item(bea, "ex", "sala", lambda v: 4),
-                             lambda: _someone_queues_on(first.write_queue.path),
-                             "the second store queues for the lock", while_held)
-    assert saved and retries == []
-    assert first.team_items(room.id).sort_values("team")["value"].tolist() == [1, 4]
+    holder = threading.Thread(target=first.update_team_item, args=(ana, "ex", "shared", change, 0))
+    holder.start()
+    assert inside.wait(60)
+    writer = threading.Thread(target=lambda: (second.save_response(bea, "feliz", "tp1", 4), saved.set()))
+    writer.start()
+    writer.join(0.5)  # not a timing assertion: the write must not have finished while the other holds the file
+    assert not saved.is_set()
+    release.set()
+    holder.join(60)
+    writer.join(120)
+    assert saved.is_set() and retries == []
+    assert first.responses(room.id)["value"].tolist() == [4]
     assert first.room_version(room.id) == version + 2
-    assert _queue_is_free(first)
     first.dispose(), second.dispose()
 
 
-def test_threads_of_one_store_take_turns_before_the_file_lock(tmp_path):
-    """flock belongs to the open file, shared by a process's threads: a second thread must wait on the store's
-    own mutex (had it taken the flock too, its unlock would free the first thread's turn)."""
-    import sys
-    import threading
-
-    s = Store(f"sqlite:///{tmp_path / 't.sqlite3'}", busy_timeout=120)
-    room, _ = s.create_room("Hilos", "hotel")
-    ana, _ = s.join(room, "Ana", "Caja")
-    bea, _ = s.join(room, "Bea", "Caja")
-    begins: list[str] = []
-    sa.event.listen(s.engine, "before_cursor_execute",
-                    lambda conn, cur, stmt, *a: begins.append(stmt) if stmt.startswith("BEGIN IMMEDIATE") else None)
-    inside, release = threading.Event(), threading.Event()
-    holder = _holding(s, ana, inside, release)
-    try:
-        writer = threading.Thread(target=s.update_team_item, args=(bea, "ex", "x", lambda v: 1))
-        writer.start()
-
-        def waits_on_mutex() -> bool:
-            frame = sys._current_frames().get(writer.ident)
-            return frame is not None and frame.f_code.co_name == "held" and "_mutex.acquire" in (
-                __import__("linecache").getline(frame.f_code.co_filename, frame.f_lineno))
-
-        _until(waits_on_mutex, "the second thread waits on the store's mutex")
-        assert len(begins) == 1 and not _queue_is_free(s)
-    finally:
-        release.set()
-        holder.join(60)
-    writer.join(60)
-    assert len(begins) == 2 and len(s.team_items(room.id)) == 2 and _queue_is_free(s)
-    s.dispose()
-
-
-def test_every_failed_write_leaves_the_queue(tmp_path):
-    """A refused write, an exception in the caller's change and a locked database all release the lock, and
-    ``on_retry`` (the page's code) runs outside it."""
+def test_refused_and_failed_writes_leave_nothing_behind(tmp_path):
+    """A refused write, an exception in the caller's change and a locked database each roll back; the page hears
+    of the retries (``on_retry``), and the next write saves."""
     url = f"sqlite:///{tmp_path / 'f.sqlite3'}"
     s = Store(url, retries=2, busy_timeout=0.05)
     room, _ = s.create_room("Fallos", "hotel")
@@ -496,57 +394,22 @@ def test_every_failed_write_leaves_the_queue(tmp_path):
 
     with pytest.raises(ValueError):
         s.update_team_item(ana, "ex", "x", boom)
-    assert _queue_is_free(s)
     elsewhere, _ = s.create_room("Otra", "hotel")
     with pytest.raises(StoreError, match="join.token_unknown"):  # Ana claims a room she is not in
         s.save_response(store_mod.Participant(ana.id, elsewhere.id, "Ana", "Caja", 0.0), "feliz", "tp1", 1)
-    assert _queue_is_free(s)
     s.set_room_status(room.id, "closed")
     with pytest.raises(StoreError, match="join.room_closed"):
         s.save_response(ana, "feliz", "tp1", 1)
-    assert _queue_is_free(s)
     s.set_room_status(room.id, "open")
     holder = sqlite3.connect(tmp_path / "f.sqlite3", isolation_level=None, timeout=0)
-    holder.execute("BEGIN IMMEDIATE")  # a writer that does not queue (another program)
-    free_during_retry: list[bool] = []
-    s.on_retry = lambda n: free_during_retry.append(_queue_is_free(s))
+    holder.execute("BEGIN IMMEDIATE")  # another writer holds the file
+    retries: list[int] = []
+    s.on_retry = retries.append
     with pytest.raises(StoreError, match="error.db_busy"):
         s.save_response(ana, "feliz", "tp1", 1)
-    assert free_during_retry == [True, True] and _queue_is_free(s)
+    assert retries == [1, 2]
     holder.rollback()
     holder.close()
     s.save_response(ana, "feliz", "tp1", 1)
-    assert len(s.responses(room.id)) == 1
+    assert len(s.responses(room.id)) == 1 and s.team_items(room.id).empty
     s.dispose()
-
-
-def test_a_writer_stuck_in_its_turn_makes_the_others_retry_not_hang(tmp_path):
-    """Waiting in the queue is bounded by the busy timeout: past it the attempt counts as a locked database
-    (the page says it is retrying), and the retry saves once the stuck writer is done."""
-    import threading
-
-    url = f"sqlite:///{tmp_path / 's.sqlite3'}"
-    stuck, other = Store(url), Store(url, retries=2, busy_timeout=0.05)
-    room, _ = stuck.create_room("Atasco", "hotel")
-    ana, _ = stuck.join(room, "Ana", "Caja")
-    bea, _ = other.join(room, "Bea", "Caja")
-    inside, release = threading.Event(), threading.Event()
-    holder = _holding(stuck, ana, inside, release)
-    retries: list[int] = []
-
-    def on_retry(n):
-        retries.append(n)
-        release.set()  # the stuck writer finishes ...
-        holder.join(60)
-        # ... and the abandoned wait, which gets the lock after it, gives it back with the store's mutex
-        assert other.write_queue._mutex.acquire(timeout=60)
-        other.write_queue._mutex.release()
-
-    other.on_retry = on_retry
-    try:
-        other.save_response(bea, "feliz", "tp1", 1)
-    finally:
-        release.set()
-        holder.join(60)
-    assert retries == [1] and len(other.responses(room.id)) == 1 and _queue_is_free(other)
-    stuck.dispose(), other.dispose()

@@ -12,6 +12,7 @@
   kit export ID [--format json|xlsx] [--out PATH]
   kit import FILE [--replace]
   kit validate FILE        check a kit file without saving it
+  kit delete ID            delete an own kit (rooms made with it keep their copy)
 """
 
 from __future__ import annotations
@@ -191,6 +192,13 @@ def _cmd_kit(store: Store, args) -> int:
             out.write_bytes(data)
             print(f"Kit {kit.id} written to {out}")
             return 0
+        if args.kit_command == "delete":
+            kit = store.kit(args.id)
+            if kit is None or kit.shipped:
+                return _error(f"no own kit {args.id!r} (see `clientelitis kit list`; shipped kits cannot be deleted)")
+            store.delete_kit(kit.id)
+            print(f"Kit {kit.id} deleted (rooms created with it keep their copy).")
+            return 0
         kit = _read_kit(args.file)
         if args.kit_command == "validate":
             print(f"OK: {kit.id}: {_describe(kit)}")
@@ -243,6 +251,7 @@ def _parser() -> argparse.ArgumentParser:
     kimp.add_argument("--replace", action="store_true", help="replace a saved kit with the same id")
     kval = kit_sub.add_parser("validate", help="check a kit file without saving it")
     kval.add_argument("file")
+    kit_sub.add_parser("delete", help="delete an own kit (rooms made with it keep their copy)").add_argument("id")
     for command, status in STATUS_COMMANDS.items():
         sub.add_parser(command, help=f"set the room's status to {status}").add_argument("code")
     return parser

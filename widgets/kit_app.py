@@ -8,6 +8,8 @@ needs the organiser's link (``?org=KEY``) or a Binder server; in JupyterLab, who
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import ipywidgets as W
 import pandas as pd
 
@@ -37,6 +39,7 @@ CHOICES = {"kind": KINDS, "who": WHO, "how": HOW}
 WIDE = W.Layout(width="100%", max_width="560px")
 #: A row's fields: two to a line on a laptop (Spanish beside English), one on a phone.
 FIELD = {"flex": "1 1 420px", "min_width": "0", "max_width": "640px"}
+LONG = {"flex": "1 1 100%", "min_width": "0"}
 STYLE = {"description_width": "215px"}
 
 
@@ -65,7 +68,8 @@ class TableRows(W.VBox):
     def _field(self, column: str, value) -> W.Widget:
         label = _label(self.tr, column)
         if column == "internal":
-            return W.Checkbox(value=bool(kits._truthy(value)), description=label, indent=False)
+            return W.Checkbox(value=bool(kits._truthy(value)), description=label, indent=False,
+                              layout=W.Layout(width="auto"))
         if column in ("kind", "who"):
             options = [(self.tr("kitapp.choose"), "")] + [(self.tr(f"vacas.{column}.{o}"), o) for o in CHOICES[column]]
             chosen = next((o for o in CHOICES[column] if o == str(value).strip()), "")
@@ -75,6 +79,8 @@ class TableRows(W.VBox):
             return Pick([(self.tr(f"vacas.how.{o}"), o) for o in HOW], value=found, description=label, multiple=True)
         if column.startswith("rule_"):
             return W.Textarea(value=str(value), description=label, style=STYLE, layout=W.Layout(**FIELD))
+        if column.startswith(("hint_", "text_")):  # a sentence: the whole width of the row
+            return W.Text(value=str(value), description=label, style=STYLE, layout=W.Layout(**LONG))
         return W.Text(value=str(value), description=label, style=STYLE, layout=W.Layout(**FIELD))
 
     def load(self, frame: pd.DataFrame) -> None:
@@ -165,6 +171,12 @@ class KitApp(W.VBox):
                                    tooltip=tr("kitapp.import"))
         self.upload.observe(lambda _c: self.import_upload(), "value")
         self.start_notice = Notice()
+        self.start_problems = W.VBox()  # why an import was refused, under the import itself
+        self.delete_button = W.Button(description=tr("kitapp.delete"), icon="trash")
+        self.delete_button.on_click(lambda _b: self.delete())
+        self._loaded: dict[str, pd.DataFrame] = {}
+        self._load_warned = ""
+        self._delete_warned = ""
         self.tables_ui = {name: TableRows(name, tr) for name in TABLES}
         self.steps = pick.steps(tr, "kit.table.", TABLES, "kit")
         self.steps.add_class("cl-steps")
@@ -178,13 +190,15 @@ class KitApp(W.VBox):
         self.save_button = W.Button(description=tr("kitapp.save"), icon="save", button_style="success")
         self.save_button.on_click(lambda _b: self.save())
         self.notice = Notice()
-        self.problems = html("")
+        self.problems = W.VBox()
         self.downloads = html("")
         self.preview_box = W.VBox()
         self.children = [
             intro,
-            card(html(f"<h2>{esc(tr('kitapp.start_title'))}</h2>"), self.start, self.load_button,
-                 html(f"<p class='cl-tp-hint'>{esc(tr('kitapp.import_hint'))}</p>"), self.upload, self.start_notice),
+            card(html(f"<h2>{esc(tr('kitapp.start_title'))}</h2>"), self.start,
+                 W.HBox([self.load_button, self.delete_button], layout=W.Layout(flex_flow="row wrap")),
+                 html(f"<p class='cl-tp-hint'>{esc(tr('kitapp.import_hint'))}</p>"), self.upload, self.start_notice,
+                 self.start_problems),
             card(html(f"<h2>{esc(tr('kitapp.edit_title'))}</h2>"), self.steps, self.table_intro, self.table_box),
             card(W.HBox([self.check_button, self.preview_button, self.save_button],
                         layout=W.Layout(flex_flow="row wrap")), self.notice, self.problems, self.downloads),
@@ -208,19 +222,31 @@ class KitApp(W.VBox):
         for name, ui in self.tables_ui.items():
             ui.load(tables.get(name, pd.DataFrame(columns=list(COLUMNS[name]))))
         self.loaded_id = loaded_id
-        self._warned = ""
-        self.problems.value = self.downloads.value = ""
+        self._warned = self._load_warned = self._delete_warned = ""
+        self._loaded = self.tables()
+        self.problems.children = self.start_problems.children = []
+        self.downloads.value = ""
         self.preview_box.children = []
+        self.delete_button.layout.display = "" if loaded_id else "none"
         self._show_table()
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The form's content as the kit's tables (pandas DataFrames)."""
         return {name: ui.frame() for name, ui in self.tables_ui.items()}
 
+    def edited(self) -> bool:
+        """Has the form changed since it was loaded?"""
+        now = self.tables()
+        return any(not now[n].astype(str).equals(self._loaded[n].astype(str)) for n in now) if self._loaded else False
+
     def load(self, kit_id: str) -> None:
+        """Start from a kit; what was edited is replaced only on a second click."""
         kit = self.store.kit(kit_id)
         if kit is None:
             return self.start_notice.show("error", self.tr("create.kit_unknown"), field=self.start)
+        if self.edited() and self._load_warned != kit_id:
+            self._load_warned = kit_id
+            return self.start_notice.show("error", self.tr("kitapp.load_again"), field=self.start)
         self.use(kits.blank_from(kit) if kit.shipped else kits.to_tables(kit), "" if kit.shipped else kit.id)
         self.start_notice.show("ok", self.tr("kitapp.loaded_shipped" if kit.shipped else "kitapp.loaded_own",
                                              name=kit.title(self.tr.lang)))
@@ -229,10 +255,11 @@ class KitApp(W.VBox):
         if not self.upload.value:
             return
         item = self.upload.value[0]
+        self.upload.value = ()  # read: the button no longer counts a file as loaded
         try:
             kit = kit_files.read(item["name"], bytes(item["content"]), reserved=())
         except KitError as exc:
-            return self._show_problems(exc, self.start_notice, "kitapp.import_refused")
+            return self._show_problems(exc, self.start_notice, self.start_problems, "kitapp.import_refused")
         tables = kits.to_tables(kit)
         if kit.id in kits.shipped_ids():  # a shipped kit's file: saved under a new id, made from its name
             tables["kit"].loc[0, "id"] = ""
@@ -240,20 +267,23 @@ class KitApp(W.VBox):
         self.start_notice.show("ok", self.tr("kitapp.imported", name=kit.title(self.tr.lang)))
 
     # -- checking, preview, saving -------------------------------------------------------------------
-    def _show_problems(self, exc: KitError, notice: Notice, key: str = "kitapp.problems") -> None:
-        messages = exc.messages(self.tr)
+    def _show_problems(self, exc: KitError, notice: Notice, box: W.VBox, key: str = "kitapp.problems") -> None:
+        """The problems as a list beside the button that found them, which takes the focus (and so comes into
+        view); fields are named by their labels, as the form shows them."""
+        messages = [p.message(self.tr, labels=lambda column: _label(self.tr, column)) for p in exc.problems]
         notice.show("error", self.tr(key, n=len(messages)))
         items = "".join(f"<li>{esc(m)}</li>" for m in messages[:60])
         more = f"<li>{esc(self.tr('kitapp.more', n=len(messages) - 60))}</li>" if len(messages) > 60 else ""
-        self.problems.value = f"<ul class='cl-kit-problems'>{items}{more}</ul>"
+        listed = html(f"<ul class='cl-kit-problems'>{items}{more}</ul>", "cl-focus-here")
+        box.children = [listed]  # a new block each time: the page moves the focus to a block once
 
     def build(self) -> kits.Kit | None:
         """The checked kit, or ``None`` after listing its problems."""
-        self.problems.value = ""
+        self.problems.children = []
         try:
             return kits.build(self.tables())
         except KitError as exc:
-            self._show_problems(exc, self.notice)
+            self._show_problems(exc, self.notice, self.problems)
             return None
 
     def check(self) -> kits.Kit | None:
@@ -288,12 +318,33 @@ class KitApp(W.VBox):
             self.notice.show("error", self.tr(exc.key, **exc.kwargs))
             return None
         self.loaded_id, self._warned = kit.id, ""
+        self._loaded = self.tables()
         self.start.options = self._start_options()
+        self.start.value = kit.id
+        self.delete_button.layout.display = ""
         self.notice.show("ok", self.tr("kitapp.saved", name=kit.title(self.tr.lang)))
         links = []
         for fmt, mime in (("json", "application/json"),
                           ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")):
             name, data = kit_files.write(kit, fmt)
             links.append(download_link(data, name, mime, self.tr(f"kitapp.download_{fmt}"), f"cl-dl-kit-{fmt}"))
+        back = f"00_bienvenida.ipynb?{urlencode({'org': self.page.get('org'), 'kit': kit.id, 'lang': self.tr.lang})}"
+        links.append(f"<a class='cl-kit-back' href='{esc(back)}'>{esc(self.tr('kitapp.create_room'))}</a>")
         self.downloads.value = " ".join(links)
         return kit
+
+    def delete(self) -> None:
+        """Delete the own kit loaded (on a second click); rooms made with it keep their copy."""
+        if not self.loaded_id:
+            return
+        kit = self.store.kit(self.loaded_id)
+        name = kit.title(self.tr.lang) if kit else self.loaded_id
+        if self._delete_warned != self.loaded_id:
+            self._delete_warned = self.loaded_id
+            return self.start_notice.show("error", self.tr("kitapp.delete_again", name=name))
+        self.store.delete_kit(self.loaded_id)
+        self.start.options = self._start_options()
+        self.start.value = "restaurant"
+        self._loaded = {}
+        self.load("restaurant")
+        self.start_notice.show("ok", self.tr("kitapp.deleted", name=name))

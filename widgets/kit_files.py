@@ -12,6 +12,7 @@ import io
 import json
 import re
 import zipfile
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -60,7 +61,7 @@ def from_json(raw: bytes | str, **kwargs: Any) -> Kit:
     except UnicodeDecodeError:
         raise _malformed("UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise _malformed(f"JSON, {exc.msg} (línea/line {exc.lineno}, col. {exc.colno})") from None
+        raise KitError([Problem("file", "kit.file.json", kwargs={"line": exc.lineno, "col": exc.colno})]) from None
     except RecursionError:
         raise _malformed("JSON") from None
     problems = header_problems(data)
@@ -133,7 +134,10 @@ def from_xlsx(raw: bytes, **kwargs: Any) -> Kit:
         records = [dict(zip(header, r)) for r in rows[1:] if any(v not in (None, "") for v in r)]
         frame = pd.DataFrame(records, columns=header or list(cols), dtype=object)
         tables[name] = frame.map(lambda v: "" if v is None else _read_text(v))
-    return build(tables, **kwargs)
+    try:
+        return build(tables, **kwargs)
+    except KitError as exc:  # rows named as the spreadsheet shows them
+        raise KitError([replace(p, sheet=True) for p in exc.problems]) from None
 
 
 def read(name: str, raw: bytes, **kwargs: Any) -> Kit:

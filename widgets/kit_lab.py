@@ -101,7 +101,10 @@ def preview(tables: dict[str, pd.DataFrame], lang: str = "es"):
     import ipywidgets as W
 
     from .chartwidget import Chart
+    from .pagebuild import in_voila_page
 
+    if in_voila_page():
+        return None  # the served page shows nothing of this cell; its form has its own preview
     try:
         kit = kits.build(tables)
     except KitError:

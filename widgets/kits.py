@@ -227,16 +227,21 @@ class Problem:
     row: int | None = None
     column: str | None = None
     kwargs: dict = field(default_factory=dict)
+    #: Read from a workbook: the row is also given as the sheet's (its first row holds the column names).
+    sheet: bool = False
 
-    def message(self, tr) -> str:
+    def message(self, tr, labels=None) -> str:
+        """In ``tr``'s language; ``labels(column)`` names a column as the reader sees it (a form's label), by
+        default its name in the tables."""
         shown = {k: tr(v) if k == "language" else ", ".join(tr(o) for o in v) if k == "options" else v
                  for k, v in self.kwargs.items()}
         what = tr(self.key, **shown)
         where = tr(f"kit.table.{self.table}")
         if self.row is not None:
-            where = tr("kit.where_row", table=where, row=self.row)
+            where = tr("kit.where_sheet_row" if self.sheet else "kit.where_row", table=where,
+                       row=self.row + 1 if self.sheet else self.row, sheet=self.table)
         if self.column:
-            where = tr("kit.where_column", where=where, column=self.column)
+            where = tr("kit.where_column", where=where, column=labels(self.column) if labels else self.column)
         return tr("kit.problem", where=where, what=what)
 
 

@@ -34,8 +34,6 @@ from .server_log import pages_may_leave_while_connecting, quiet_closed_pages
 
 #: The page every participant opens first (the QR code points here).
 ENTRY_NOTEBOOK = "00_bienvenida.ipynb"
-#: The organiser's kit form (``workshops/preparar_kit.ipynb``).
-KIT_NOTEBOOK = "preparar_kit.ipynb"
 #: A room counts as "in use" when created or visited within this many seconds.
 IN_USE_SECONDS = 12 * 3600
 #: Seconds after a page was handed out before a calm refill may start: about the time a page needs on a busy
@@ -156,8 +154,6 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         return {
             "default": {"pool_size": self.pool_others},
             ENTRY_NOTEBOOK: {"pool_size": entry_size},
-            # The kit form is opened now and then by an organiser, never by a room: it starts its kernel on request.
-            KIT_NOTEBOOK: {"pool_size": 0},
         }
 
     # -- planning ---------------------------------------------------------------------------------------

@@ -7,29 +7,22 @@ in ``$CLIENTELITIS_DB_URL`` (PostgreSQL with the same code). Every write to a ro
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import hmac
 import json
 import os
 import secrets
 import sqlite3
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from . import config
-from . import spool
-from . import writer as writer_process
-from .spool import WAITING, Refusal, Spool, spool_folder
 from .text import TextError, text_key, validate_text
 
 SCHEMA_VERSION = 5
@@ -275,153 +268,40 @@ def _make_engine(url: str, busy_timeout: float = 30.0) -> sa.Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return sa.create_engine(url, pool_pre_ping=True)
-
-
-class _WriteQueueTimeout(Exception):
-    """Our own writers kept the write queue longer than the busy timeout: counted like a locked database."""
+    # Every answer updates its room's version row, so a room's writes take turns on that row until they commit.
+    # Waiting for the commit's disk flush inside that turn made 100 pages queue behind each other (150 answers/s,
+    # p99 3 s on the bench's machine); without the wait, a commit returns once written to PostgreSQL's log, and
+    # the flush follows within a fraction of a second (a crash of the database server itself may lose that last
+    # fraction; a crash of a Voila server, none).
+    return sa.create_engine(url, pool_pre_ping=True, connect_args={"options": "-c synchronous_commit=off"})
 
 
 #: What a write attempt raises when it does not get through.
-WRITE_ERRORS = (OperationalError, sqlite3.OperationalError, _WriteQueueTimeout)
+WRITE_ERRORS = (OperationalError, sqlite3.OperationalError)
 
 
 def _locked(exc: Exception) -> bool:
     """Did a write attempt fail because another writer held the file (worth another try), not a broken database?"""
-    return isinstance(exc, _WriteQueueTimeout) or "locked" in str(exc).lower()
-
-
-class WriteQueue:
-    """A fair queue of this machine's writers to one SQLite file: an exclusive ``flock`` on ``<db>.write-lock``
-    taken around each write transaction. Without it, writers that find the database locked sleep and poll in
-    SQLite's busy handler with growing pauses, and under many processes some wait for seconds while others get
-    straight through; blocked ``flock`` callers sleep in the kernel and are woken in turn, one at a time.
-
-    Only our writers take it, only around one attempt of one transaction (never while ``on_retry`` or a
-    retry's pause runs), and never for longer than ``timeout`` seconds of waiting: a writer that waits longer
-    gives up the attempt as if the database were locked, so a page still hears of a stuck writer. SQLite's own
-    locking and busy timeout still apply inside, against writers that do not take this lock (another program,
-    a ``sqlite3`` shell). ``flock`` belongs to an open file description, so each process opens the file itself
-    (again after a fork), and the threads of one process take turns on a mutex before the ``flock``."""
-
-    def __init__(self, path: str, timeout: float):
-        self.path = path
-        self.timeout = timeout
-        self._fd: int | None = None
-        self._pid = 0
-        self._mutex = threading.Lock()
-        #: Called after each release of the lock (the store hands waiting answers over: ``Spool.hand_over``).
-        self.after_release: Callable[[], None] | None = None
-
-    def _file(self) -> int:
-        if self._pid != os.getpid():  # first use, or a forked child: the parent's descriptor is shared
-            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
-            self._pid = os.getpid()
-        return self._fd
-
-    @contextmanager
-    def held(self, wait: bool = True):
-        """The lock, for the block; with ``wait=False`` the block gets False instead of waiting for it."""
-        if self._pid and self._pid != os.getpid():
-            self._mutex = threading.Lock()  # a fork may have copied it taken by a thread that is not here
-        deadline = time.monotonic() + self.timeout
-        if not self._mutex.acquire(timeout=self.timeout if wait else 0):
-            if not wait:
-                yield False
-                return
-            raise _WriteQueueTimeout()
-        releases_mutex = True
-        locked = False
-        try:
-            fd = self._file()
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if not wait:
-                    yield False
-                    return
-                if not self._wait(fd, deadline):
-                    releases_mutex = False  # the waiting thread releases it once its flock returns
-                    raise _WriteQueueTimeout() from None
-            locked = True
-            try:
-                yield True
-            finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            if releases_mutex:
-                self._mutex.release()
-            if locked and self.after_release:
-                self.after_release()
-
-    def _wait(self, fd: int, deadline: float) -> bool:
-        """Wait in the kernel's queue for the ``flock``, at most until ``deadline``; False when it passed.
-        A blocked ``flock`` cannot be cancelled, so it runs on a helper thread: if we stop waiting, the helper
-        releases the lock as soon as it gets it, then this process's mutex (no other thread of ours may use the
-        descriptor meanwhile: its ``flock`` would succeed at once, sharing the helper's)."""
-        state = {"got": False, "abandoned": False}
-        guard = threading.Lock()
-        done = threading.Event()
-
-        def take():
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            with guard:
-                if not state["abandoned"]:
-                    state["got"] = True
-                    done.set()
-                    return
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            self._mutex.release()
-            if self.after_release:
-                self.after_release()
-
-        threading.Thread(target=take, name="clientelitis-write-queue", daemon=True).start()
-        done.wait(max(0.0, deadline - time.monotonic()))
-        with guard:
-            if state["got"]:
-                return True
-            state["abandoned"] = True
-            return False
-
-
-def _write_queue_for(url: str, timeout: float) -> WriteQueue | None:
-    """The write queue of a SQLite file (none for PostgreSQL or an in-memory database)."""
-    parsed = sa.engine.make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") or parsed.query.get("uri"):
-        return None
-    return WriteQueue(os.path.abspath(parsed.database) + ".write-lock", timeout)
+    return "locked" in str(exc).lower()
 
 
 class Store:
     """All persistence for rooms, participants and responses."""
 
-    def __init__(self, url: str | None = None, *, retries: int = 8, busy_timeout: float = 5.0,
-                 writer: bool | None = None):
+    def __init__(self, url: str | None = None, *, retries: int = 8, busy_timeout: float = 5.0):
         """``busy_timeout``: seconds SQLite waits for another writer before a write attempt fails; a failed
         attempt is retried ``retries`` times (calling ``on_retry``), so a participant hears of a locked
-        database after seconds, and an answer is refused only after about a minute of retries. ``writer``:
-        hand answers to the file's writer process (``writer.py``; default: unless ``$CLIENTELITIS_WRITER`` is
-        ``off``; SQLite files only), starting it if none listens."""
+        database after seconds, and an answer is refused only after about a minute of retries."""
         self.url = url or config.database_url()
         self.engine = _make_engine(self.url, busy_timeout)
+        #: Connections of this engine begin their transactions with ``BEGIN IMMEDIATE`` on SQLite: a write
+        #: takes the file's lock at once, so two writers never both read and then fail to write.
         self._writer = self.engine.execution_options(clientelitis_write=True)
-        #: SQLite only: our writers queue for the database in turn (see :class:`WriteQueue`) ...
-        self.write_queue = _write_queue_for(self.url, busy_timeout)
-        #: ... and answers waiting in the spool are committed together by whoever's turn it is (``spool.py``).
-        self.spool = Spool(spool_folder(self.write_queue.path[: -len(".write-lock")])) if self.write_queue else None
-        if self.spool:
-            self.write_queue.after_release = self.spool.hand_over
-        #: ... or, faster, one process commits the answers of every page (``writer.py``).
-        self.writer: writer_process.Client | None = None
-        if self.spool and (writer_process.enabled() if writer is None else writer):
-            self.writer = writer_process.Client(self.write_queue.path[: -len(".write-lock")], self.spool.folder)
         self.retries = retries
         #: Called with the attempt number when a write waits for a locked database (the participant's page
         #: shows it: ``saving.SaveStatus``).
         self.on_retry: Callable[[int], None] | None = None
         self._migrate()
-        if self.writer:
-            self.writer.listening()  # started now if none listens, so it is ready by the first answers
 
     # -- schema -------------------------------------------------------------------------------------
     def _current(self) -> bool:
@@ -459,8 +339,6 @@ class Store:
             return int(conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema_version")).scalar())
 
     def dispose(self) -> None:
-        if self.writer:
-            self.writer.close()
         self.engine.dispose()
 
     # -- transactions -------------------------------------------------------------------------------
@@ -468,14 +346,9 @@ class Store:
         return self._writer.begin()
 
     def _attempt(self, fn: Callable[[sa.Connection], Any]) -> Any:
-        """One attempt of ``fn`` in a write transaction; on SQLite, in turn with our other writers (the
-        connection is checked out before and returned after our turn: only the transaction is in it)."""
-        if self.write_queue is None:
-            with self._write() as conn:
-                return fn(conn)
-        with self._writer.connect() as conn:
-            with self.write_queue.held(), conn.begin():
-                return fn(conn)
+        """One attempt of ``fn`` in a write transaction."""
+        with self._write() as conn:
+            return fn(conn)
 
     def _retrying(self, fn: Callable[[sa.Connection], Any]) -> Any:
         """Run ``fn`` in a write transaction, retrying while another writer holds the database."""
@@ -958,17 +831,6 @@ class Store:
             "p_hidden": False,
         }
 
-        if self.writer is not None:
-            try:
-                refusal = self.writer.save(params, self.on_retry)
-            except writer_process.Unavailable:
-                pass  # no writer (yet), or it went away before replying: saved here, as below
-            else:
-                if refusal is not None:
-                    raise StoreError(refusal.key, **refusal.fields)
-                return
-        if self.spool is not None and self._save_spooled(params):
-            return
 
         def tx(conn):
             # Three statements, their SQL built once: the checks ride on the writes (a participant who is not
@@ -981,70 +843,6 @@ class Store:
                 raise StoreError("join.room_closed", room="")
 
         self._retrying(tx)
-
-    def _save_spooled(self, params: dict[str, Any]) -> bool:
-        """SQLite: group commit (``spool.py``). The answer waits in the spool; if the write queue is free we
-        commit every answer waiting, ours included; if not, we wait to hear that ours is settled, or that it
-        is our turn to commit. Retries, ``on_retry`` and the busy message are as for any write; an answer given
-        up is withdrawn. False if the spool cannot take it (say, no space left): then it is saved on its own."""
-        ident = spool.new_ident()
-        try:
-            name = self.spool.add(ident, params)
-        except OSError:
-            return False
-        found: str | Refusal | None = WAITING
-        try:
-            with self.write_queue.held(wait=False) as ours:
-                if ours:
-                    found, done = self._commit_spool(name)
-            if ours:
-                self.spool.tell_writers(done, but=name)
-            else:
-                heard = spool.hear(ident, self.write_queue.timeout)
-                if heard == spool.SAVED:
-                    found = None
-                elif heard == spool.REFUSED:
-                    found = self.spool.outcome(name)
-        except (OperationalError, sqlite3.OperationalError):
-            found = WAITING  # the database was locked: retried in turn below
-        if found == WAITING:
-            found = self._commit_spool_in_turn(name)
-        if isinstance(found, Refusal):
-            raise StoreError(found.key, **found.fields)
-        return True
-
-    def _commit_spool_in_turn(self, name: str) -> Refusal | None:
-        """Queue for the write queue (with retries) and commit what waits, the answer in file ``name``
-        included; an answer given up is withdrawn."""
-
-        def turn():
-            with self.write_queue.held():
-                found, done = self._commit_spool(name)
-            self.spool.tell_writers(done, but=name)
-            return found
-
-        try:
-            return self._with_retries(turn)
-        except StoreError:
-            self.spool.withdraw(name)
-            raise
-
-    def _commit_spool(self, name: str) -> tuple[str | Refusal | None, dict[str, Refusal | None]]:
-        """Holding the write queue: if the answer in file ``name`` still waits, commit every waiting answer in
-        one transaction. Returns its outcome, and the outcomes of all, whose writers are told once the write
-        queue is free."""
-        found = self.spool.outcome(name)
-        if found != WAITING:
-            return found, {}
-        outcomes = self._save_batch(self.spool.claim())
-        self.spool.settle(outcomes)
-        return self.spool.outcome(name), outcomes
-
-    def _save_batch(self, batch: list[tuple[str, dict[str, Any]]]) -> dict[str, Refusal | None]:
-        """Commit answers (``(id, parameters)`` pairs) in one transaction, each checked as a single save is
-        (``_save_answers``). The caller holds the write queue (the spool's committer, or the writer process)."""
-        with self._writer.connect() as conn, conn.begin():
-            return _save_answers(conn.connection.driver_connection, batch)
 
     def delete_response(self, participant: Participant, exercise: str, item: str) -> None:
         """Remove one of the participant's own answers (e.g. an idea they withdraw)."""
@@ -1124,64 +922,12 @@ _SAVE_BUMP = (
     .values(version=rooms.c.version + 1)
 )
 
-_SAVE_BUMP_BY = (
-    rooms.update().where(rooms.c.id == sa.bindparam("p_room")).values(version=rooms.c.version + sa.bindparam("p_count"))
-)
-
-
-def _sqlite_text(statement: sa.ClauseElement) -> str:
-    """A statement as SQLite's own driver takes it (named parameters), for batches run on the raw connection."""
-    return str(statement.compile(dialect=sqlite_dialect.dialect(paramstyle="named")))
-
-
-#: Written as text: SQLAlchemy does not cache the compiled form of its ``on_conflict_do_update`` constructs, and
-#: compiling it again took about half of a write's time. The same SQL runs on SQLite (3.24+) and PostgreSQL.
 _SAVE_UPSERT = sa.text(
     "INSERT INTO responses (room_id, participant_id, exercise, item, value, updated_at, hidden)"
     " VALUES (:p_room, :p_id, :p_exercise, :p_item, :p_value, :p_now, :p_hidden)"
     " ON CONFLICT (room_id, participant_id, exercise, item)"
     " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at"
 )
-
-
-_SQLITE_ROOM_STATUS = _sqlite_text(_ROOM_STATUS)
-_SQLITE_SEEN = _sqlite_text(_SAVE_SEEN)
-_SQLITE_BUMP_BY = _sqlite_text(_SAVE_BUMP_BY)
-
-
-def _save_answers(db: sqlite3.Connection, batch: list[tuple[str, dict[str, Any]]]) -> dict[str, Refusal | None]:
-    """Save a batch of spooled answers in the caller's transaction (on SQLite's own connection: a hundred
-    answers take about a millisecond instead of ten through SQLAlchemy), each checked as a single save is: a room
-    that is not open, or a participant who is not in it, refuses that answer only. Each room's version goes up
-    by the number of answers it took, as if they had come one by one."""
-    status: dict[int, str | None] = {}
-    taken: dict[int, int] = {}
-    outcomes: dict[str, Refusal | None] = {}
-    cursor = db.cursor()
-    for ident, params in batch:
-        room = params["p_room"]
-        if room not in status:
-            found = cursor.execute(_SQLITE_ROOM_STATUS, params).fetchone()
-            status[room] = found[0] if found else None
-        if status[room] != "open":
-            outcomes[ident] = Refusal("join.room_closed", {"room": ""})
-            continue
-        try:
-            if cursor.execute(_SQLITE_SEEN, params).rowcount != 1:
-                outcomes[ident] = Refusal("join.token_unknown", {})
-                continue
-            cursor.execute(_SAVE_UPSERT.text, params)
-        except sqlite3.OperationalError:
-            raise  # the database, not this answer: the whole batch waits for the next turn
-        except sqlite3.DatabaseError:  # SQLite undoes just the failed statement; the others stay in the transaction
-            outcomes[ident] = Refusal("error.db_busy", {})
-            continue
-        outcomes[ident] = None
-        taken[room] = taken.get(room, 0) + 1
-    for room, count in taken.items():
-        cursor.execute(_SQLITE_BUMP_BY, {"p_room": room, "p_count": count})
-    cursor.close()
-    return outcomes
 
 
 def _v1_to_v2(conn: sa.Connection) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import ipywidgets as W
 
 from .export_view import on_binder
@@ -52,8 +54,10 @@ class CreateRoomForm(W.VBox):
         st = {"description_width": "190px"}
         self.name = W.Text(description=tr("create.name"), placeholder=tr("create.name_placeholder"),
                            style=st, layout=wide)
-        self.industry = W.Dropdown(description=tr("create.industry"), options=kit_options(store, tr),
-                                   value="restaurant", style=st, layout=wide)
+        options = kit_options(store, tr)
+        wanted = page.get("kit")  # back from the kit form: the kit just saved
+        self.industry = W.Dropdown(description=tr("create.industry"), options=options, style=st, layout=wide,
+                                   value=wanted if wanted in [v for _label, v in options] else "restaurant")
         self.lang = Pick([(tr(f"lang.{code}"), code) for code in LANGUAGES], value=tr.lang, description=tr("create.lang"),
                          kind="inline")  # its label beside it, right-aligned like the fields' (190 px)
         self.size = W.BoundedIntText(description=tr("create.size"), value=40, min=2, max=500, style=st,
@@ -68,12 +72,13 @@ class CreateRoomForm(W.VBox):
         self.key = ""
         self._warned: str | None = None  # the name whose twin was pointed out (the next click creates it)
         self.name.observe(lambda _c: self._name_changed(), "value")
-        kit_link = page.link(KIT_NOTEBOOK, org=self.organiser_key, lang=tr.lang)
+        # relative: the kit form opens on the address the organiser already uses (same site, same browser storage)
+        kit_link = f"{KIT_NOTEBOOK}?{urlencode({k: v for k, v in (('org', self.organiser_key), ('lang', tr.lang)) if v})}"
         self.children = [
             html(f"<h2>{esc(tr('create.title'))}</h2><p>{esc(tr('create.intro'))}</p>"),
             self.name, self.industry,
-            html(f"<p class='cl-tp-hint'>{esc(tr('create.kit_hint'))} <a class='cl-link cl-kit-link' href='{esc(kit_link)}' "
-                 f"target='_blank'>{esc(tr('create.kit_link'))}</a></p>"),
+            html(f"<p class='cl-tp-hint'>{esc(tr('create.kit_hint'))} <a class='cl-kit-link' href='{esc(kit_link)}'>"
+                 f"{esc(tr('create.kit_link'))}</a></p>"),
             self.lang, self.size, self.anonymous, self.anonymous_hint, self.button,
             self.notice, self.result,
         ]

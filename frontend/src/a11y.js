@@ -4,7 +4,8 @@
 // - errors tied to their field: a field with the class "cl-errfor-N" is invalid and described by the notice
 //   "cl-errid-N" (widgets/ui.py Notice), i.e. aria-invalid and aria-describedby on its control;
 // - focus after a change of screen: a ".cl-focus-here" block that appears after the page is shown (joining,
-//   the facilitator opening another workshop) takes the focus on its first heading;
+//   the facilitator opening another workshop) takes the focus on its first heading, or a new field (a row
+//   added to a kit's table) on its input;
 // - the page's language follows its content (".cl-lang-xx" on the app: an English room's pages are read in
 //   English).
 const LIVE = ".cl-notice, .cl-row-status, .cl-live";
@@ -47,7 +48,8 @@ function focusNew() {
     if (focused.has(block)) continue;
     focused.add(block);
     if (!shown) continue;  // the first screen: the reader starts at the top anyway
-    const heading = block.querySelector("h1, h2") || block;
+    // a block's heading; a new field takes the focus itself (its input), so typing goes straight into it
+    const heading = block.querySelector("h1, h2") || block.querySelector("input, textarea, select") || block;
     if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
     heading.focus({ preventScroll: false });
   }
