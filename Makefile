@@ -10,7 +10,7 @@ PUBLIC_URL ?= http://$(if $(HOST_IP),$(HOST_IP),localhost):$(PORT)
 .PHONY: start lab test bench screenshots install install-test chromium postgresql fonts demo clean
 
 # After every install: the lean Plotly table next to the notebooks, our Voila template where Voila finds it.
-PUBLISH = $(BIN)/python -c "from widgets.validators import publish_table; publish_table(); from widgets import voila_template; assert voila_template.install()"
+PUBLISH = $(BIN)/python -c "from widgets.serving.validators import publish_table; publish_table(); from widgets.serving import voila_template; assert voila_template.install()"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -56,7 +56,7 @@ def _like_a_kernel() -> None:
 def _writer(url: str, room_id: int, idx: int, n: int, pace: float, ready, go, done, out) -> None:
     import random
 
-    from widgets.store import Store
+    from widgets.room.store import Store
 
     _like_a_kernel()
 
@@ -84,7 +84,7 @@ def _writer(url: str, room_id: int, idx: int, n: int, pace: float, ready, go, do
 def bench_store(writers: int, answers: int, pace: float = 0.0, url: str | None = None) -> dict:
     """``writers`` processes write ``answers`` each; ``pace`` seconds (±50 %) between one's answers; on a fresh
     SQLite file, or on the database at ``url``."""
-    from widgets.store import Store
+    from widgets.room.store import Store
 
     url = url or f"sqlite:///{Path(tempfile.mkdtemp(prefix='bench-store-')) / 'b.sqlite3'}"
     s = Store(url)
@@ -155,7 +155,7 @@ def _change_one_answer(store, room, row, rng) -> None:
             if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5:
                 value[k] = v % 5 + 1
                 break
-    from widgets.store import Participant
+    from widgets.room.store import Participant
 
     person = Participant(int(row["participant_id"]), room.id, row["name"], row["team"], 0.0)
     store.save_response(person, row["exercise"], row["item"], value)
@@ -163,8 +163,9 @@ def _change_one_answer(store, room, row, rng) -> None:
 
 def _seed_cows_and_customers(store, room, rng) -> None:
     """The demo room has no cows or customers yet: every participant hunts, votes, scores and maps some."""
-    from widgets import clientes, vacas
-    from widgets.store import Participant
+    from widgets.workshops.clientes import model as clientes
+    from widgets.workshops.vacas import model as vacas
+    from widgets.room.store import Participant
 
     people = store.participants(room.id)
     persons = [Participant(int(r.id), room.id, r.name, r.team, 0.0) for r in people.itertuples(index=False)]
@@ -191,9 +192,9 @@ def _seed_cows_and_customers(store, room, rng) -> None:
 def bench_aggregate(people: int) -> dict:
     os.environ["CLIENTELITIS_VAR"] = tempfile.mkdtemp(prefix="bench-agg-")
     from widgets.demo import seed_demo
-    from widgets.facilitator import FacilitatorApp
-    from widgets.page import Page
-    from widgets.store import Store
+    from widgets.apps.console import FacilitatorApp
+    from widgets.serving.page import Page
+    from widgets.room.store import Store
 
     store = Store()
     room, key = seed_demo(store, participants=people)
@@ -279,7 +280,7 @@ class Server:
     def kernels(self) -> list:
         import psutil
 
-        try:  # our kernels run ``-m widgets.kernel``, stock ones ``-m ipykernel_launcher``: both name their file
+        try:  # our kernels run ``-m widgets.serving.kernel``, stock ones ``-m ipykernel_launcher``: both name their file
             return [c for c in psutil.Process(self.proc.pid).children(recursive=True) if _kernel_id(c)]
         except psutil.Error:
             return []
@@ -398,8 +399,8 @@ def time_to_interactive(server: Server, apps: Callable[[], dict[str, tuple[str, 
 def _participants(url: str, room_id: int, first: int, count: int, seconds: float, out) -> None:
     import random
 
-    from widgets import vacas
-    from widgets.store import Store
+    from widgets.workshops.vacas import model as vacas
+    from widgets.room.store import Store
 
     s = Store(url)
     room = s.room(room_id)
@@ -431,8 +432,8 @@ ON_WALL = """t => [...document.querySelectorAll('.cl-cow-wall .cl-wall-text')].s
 def live_latency(server: Server, db_url: str, people: int, markers: int) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from widgets import vacas
-    from widgets.store import Store
+    from widgets.workshops.vacas import model as vacas
+    from widgets.room.store import Store
 
     store = Store(db_url)
     room, key = store.create_room("Latencia", "bank", "es", expected_size=people + 1)
@@ -478,8 +479,8 @@ def long_list(server: Server, db_url: str, entries: int = 300, markers: int = 20
     console's wall; and how many elements the phone's page holds."""
     from playwright.sync_api import sync_playwright
 
-    from widgets import vacas
-    from widgets.store import Store
+    from widgets.workshops.vacas import model as vacas
+    from widgets.room.store import Store
 
     store = Store(db_url)
     room, key = store.create_room("Manada", "bank", "es", expected_size=10)
@@ -631,7 +632,7 @@ def _mem_gb() -> float:
 
 def bench_voila(args) -> list[tuple[str, str, str, str]]:
     from widgets.demo import seed_demo
-    from widgets.store import Store
+    from widgets.room.store import Store
 
     rows = []
     n = args.storm
@@ -647,7 +648,7 @@ def bench_voila(args) -> list[tuple[str, str, str, str]]:
         try:
             url = server.url("00_bienvenida.ipynb", f"room={arriving.code}")
             if label == "ours":
-                from widgets.pool import plan_pool
+                from widgets.serving.pool import plan_pool
 
                 planned = plan_pool(store.pool_demand(since=0), 2, 10**6)
                 fill_s = server.wait_for_pool("00_bienvenida.ipynb", planned, limit=600)

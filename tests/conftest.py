@@ -28,7 +28,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture
 def store(tmp_path):
-    from widgets.store import Store
+    from widgets.room.store import Store
 
     s = Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")
     yield s
@@ -86,7 +86,7 @@ class VoilaServer:
             store.dispose()
 
     def store(self):
-        from widgets.store import Store
+        from widgets.room.store import Store
 
         return Store(self.db_url or f"sqlite:///{self.var_dir / 'clientelitis.sqlite3'}")
 
@@ -186,7 +186,7 @@ def postgres():
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_store(request, tmp_path):
     """The same store tests on a real SQLite file and on a real PostgreSQL database."""
-    from widgets.store import Store
+    from widgets.room.store import Store
 
     if request.param == "sqlite":
         s = Store(f"sqlite:///{tmp_path / 'test.sqlite3'}")

@@ -1,7 +1,7 @@
 """A corpus of hostile input: what 100 strangers might type into any free-text field of the workshops.
 
 Each case is either refused with a clear message or stored byte-exact and shown inert; which one is
-decided by the policy in :mod:`widgets.text`, not here. ``tests/test_hostile.py`` sends every case through
+decided by the policy in :mod:`widgets.ui.text`, not here. ``tests/test_hostile.py`` sends every case through
 every free-text field of every app. Cases are plain data so other tests (the browser test) can reuse them.
 """
 

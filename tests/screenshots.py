@@ -14,7 +14,8 @@ from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
 
-from widgets import feliz, slides
+from widgets.workshops.feliz import model as feliz
+from widgets.apps import slides
 from widgets.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent

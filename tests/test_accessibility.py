@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.axe import assert_accessible
-from widgets import vacas
+from widgets.workshops.vacas import model as vacas
 
 
 def _phone(browser):

@@ -69,13 +69,14 @@ def test_every_notebook_is_committed_clean():
 def test_the_charts_module_is_served_and_no_other_file_is(voila_server):
     import urllib.error
 
-    from widgets import chartwidget, voila_template
+    from widgets.ui import chartwidget
+    from widgets.serving import voila_template
 
     with urllib.request.urlopen(voila_server.base + "/" + chartwidget.MODULE, timeout=60) as resp:
         assert resp.status == 200
         assert "javascript" in resp.headers["Content-Type"]
         assert resp.read() == (voila_template.SOURCE / "static" / "clientelitis-charts.js").read_bytes()
-    for path in ("00_bienvenida.ipynb", "../widgets/charts.py", "static/other.js", "../pyproject.toml",
+    for path in ("00_bienvenida.ipynb", "../widgets/ui/charts.py", "static/other.js", "../pyproject.toml",
                  "static/plotly-widget-6.5.0.js"):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(voila_server.base + "/voila/files/" + path, timeout=60)

@@ -179,8 +179,8 @@ def test_console_downloads_open_with_pandas_and_openpyxl(voila_server, context, 
     assert report.count("data-for=") >= 10 and "<script src=" not in report  # every workshop's charts, offline
     assert files["cl-dl-authorship"].name.endswith("-autoria-solo-facilitador.csv")
     # The results file imported into a new room reproduces the same chart data.
-    from widgets import feliz
-    from widgets.journeys import touchpoints
+    from widgets.workshops.feliz import model as feliz
+    from widgets.kits.journeys import touchpoints
 
     target, _ = store.create_room("Importada", room.industry, "es")
     export.import_bundle(store, target, export.read_bundle(files["cl-dl-json"].read_bytes()))
@@ -198,7 +198,7 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     person, token = store.join(room, "Pepe", "Caja")
     hostile = "<img src=x onerror=alert(1)>Idea grosera $x$"
     # more of the hostile corpus (tests/hostile.py), one idea each from other participants
-    from widgets import feliz
+    from widgets.workshops.feliz import model as feliz
 
     more = [c.text for c in CORPUS if c.id in ("mathjax_display", "mathjax_paren", "svg_onload", "plotly_a_href")]
     for i, text in enumerate(more):
@@ -227,7 +227,7 @@ def test_hidden_entry_disappears_from_projected_view(voila_server, context):
     projector.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     projector.goto(voila_server.url("facilitador.ipynb", f"room={room.code}&key={key}&view=projector"))
     expect(projector.locator(".cl-join-slide")).to_be_visible()
-    from widgets import slides
+    from widgets.apps import slides
 
     store.change_room_state(room.id, lambda s: slides.with_slide(s, "feliz:ideas"))  # the stage shows the ideas
     expect(projector.locator(".cl-wall-text", has_text="Idea grosera")).to_have_text(hostile)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from widgets import charts
+from widgets.ui import charts
+from widgets.workshops.vacas import charts as vacas_charts
 
 
 def _luminance(colour: str) -> float:
@@ -37,7 +38,7 @@ def test_words_drawn_in_a_palette_colour_hold_4_5_to_1():
 
     table = pd.DataFrame({"name": ["Firma"], "rule": [""], "kind": ["control"], "who": ["customers"], "hunters": [1],
                           "hunter_names": [""], "votes": [2], "harm": [4.5], "value": [1.0]})
-    figure = charts.cow_matrix(table, Translator("es"), in_zone=lambda h, v: True)
+    figure = vacas_charts.cow_matrix(table, Translator("es"), in_zone=lambda h, v: True)
     colours = [a.font.color for a in figure.layout.annotations]
     assert colours and all(contrast(c) >= 4.5 for c in colours), colours
     assert all(contrast(c) >= 4.5 for c in charts.TEXT_SHADE.values())

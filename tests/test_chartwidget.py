@@ -8,8 +8,9 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
-from widgets import chartwidget, voila_template
-from widgets.chartwidget import Chart
+from widgets.ui import chartwidget
+from widgets.serving import voila_template
+from widgets.ui.chartwidget import Chart
 
 
 def test_a_chart_sends_its_figure_and_a_small_loader_not_plotly_js():
@@ -40,7 +41,7 @@ def test_the_figure_reads_like_a_plotly_figure():
 
 
 def test_the_charts_module_is_built_into_the_template_with_the_trace_types_we_use():
-    from widgets.validators import KEPT
+    from widgets.serving.validators import KEPT
 
     module = (voila_template.SOURCE / "static" / "clientelitis-charts.js").read_text()
     assert module.rstrip().endswith("*/") or "export" in module

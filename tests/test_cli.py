@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from widgets import cli, feliz
+from widgets import cli
+from widgets.workshops.feliz import model as feliz
 from widgets.demo import seed_demo
-from widgets.journeys import touchpoints
-from widgets.store import Store
+from widgets.kits.journeys import touchpoints
+from widgets.room.store import Store
 
 
 def test_demo_room_is_filled_and_replaced(store):
@@ -15,7 +16,7 @@ def test_demo_room_is_filled_and_replaced(store):
     assert len(store.participants(room.id)) == 12
     summary = feliz.summarize(store.responses(room.id, "feliz"), touchpoints(room.industry, room.lang))
     assert summary["n"].sum() > 12 * 4 and summary["worse"].any() and not summary["worse"].all()
-    from widgets import varita
+    from widgets.workshops.varita import model as varita
 
     wand = store.responses(room.id, "varita")
     table = varita.design(varita.journey_from_template(touchpoints(room.industry, room.lang)), wand)

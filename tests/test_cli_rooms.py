@@ -9,10 +9,12 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 
-from widgets import cli, export, feliz
+from widgets import cli
+from widgets import export
+from widgets.workshops.feliz import model as feliz
 from widgets.demo import seed_demo
-from widgets.journeys import touchpoints
-from widgets.store import Store
+from widgets.kits.journeys import touchpoints
+from widgets.room.store import Store
 
 
 @pytest.fixture

@@ -7,18 +7,20 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from widgets import clientelitis as C
-from widgets.phases import K_ANON
-from widgets import clientes
-from widgets.charts import VERMILLION, plan_timeline, skills_radar, value_chain, waves_chart
-from widgets.clientelitis_view import wave_chain
+from widgets.workshops.clientelitis import model as C
+from widgets.room.phases import K_ANON
+from widgets.workshops.clientes import model as clientes
+from widgets.ui.charts import VERMILLION
+from widgets.workshops.clientelitis.charts import plan_timeline, skills_radar, waves_chart
+from widgets.workshops.clientes.charts import value_chain
+from widgets.workshops.clientelitis.view import wave_chain
 from widgets.demo import seed_demo
-from widgets.facilitator import FacilitatorApp
+from widgets.apps.console import FacilitatorApp
 from widgets.i18n import Translator, t
-from widgets.page import Page
-from widgets.participant import ParticipantApp
-from widgets.store import StoreError
-from widgets.text import TextError
+from widgets.serving.page import Page
+from widgets.apps.participant import ParticipantApp
+from widgets.room.store import StoreError
+from widgets.ui.text import TextError
 
 TR = Translator("es")
 TODAY = dt.date(2026, 11, 23)

@@ -10,12 +10,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from widgets import export, feliz, report
+from widgets import export
+from widgets.workshops.feliz import model as feliz
+from widgets import report
 from widgets.demo import seed_demo
-from widgets.export_view import ExportPanel
+from widgets.apps.export_view import ExportPanel
 from widgets.i18n import Translator
-from widgets.journeys import touchpoints
-from widgets.store import StoreError
+from widgets.kits.journeys import touchpoints
+from widgets.room.store import StoreError
 
 
 @pytest.fixture
@@ -181,7 +183,7 @@ def test_team_design_html_has_the_chosen_idea(store):
 def test_action_plan_exports_neutralise_formulas_and_escape(store):
     import datetime as dt
 
-    from widgets import vacas
+    from widgets.workshops.vacas import model as vacas
 
     room, _ = store.create_room("Vacas", "bank", "es")
     person, _ = store.join(room, "Ana", "Azul")

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from widgets.i18n import t
-from widgets.page import Page
-from widgets.participant import ParticipantApp
-from widgets.store import Store
+from widgets.serving.page import Page
+from widgets.apps.participant import ParticipantApp
+from widgets.room.store import Store
 
 
 def _participant_page(room, token) -> Page:
@@ -159,7 +159,7 @@ def schedule(p: int, step: int, n: int) -> tuple[str, int, int]:
 
 def ack(p: int, steps: int, tp: int, names: list[str], tps: list[str]) -> str:
     """What the touchpoint's own line says once participant ``p``'s first ``steps`` clicks are saved."""
-    from widgets.feliz_view import saved_text
+    from widgets.workshops.feliz.view import saved_text
     from widgets.i18n import Translator
 
     return saved_text(Translator("es"), names[tp], expected_answers(p, steps, tps).get(tps[tp], {}))
@@ -325,7 +325,7 @@ def test_kill_9_while_20_participants_answer_loses_no_acknowledged_answer(browse
     from playwright.sync_api import expect
 
     from tests.conftest import VoilaServer
-    from widgets.journeys import touchpoints
+    from widgets.kits.journeys import touchpoints
 
     db_url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
     setup = Store(db_url)
@@ -429,7 +429,7 @@ def _kernel_process(server, kernel_id: str):
 def test_killed_kernel_then_reload_of_the_same_link_restores_the_answers(voila_server, context):
     from playwright.sync_api import expect
 
-    from widgets.journeys import touchpoints
+    from widgets.kits.journeys import touchpoints
 
     store = voila_server.store()
     room, _ = store.create_room("Kernel caído", "hotel", "es", state={"phase": "feliz"})

@@ -8,10 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from widgets import feliz
-from widgets.charts import BLUE, VERMILLION, copy_figure, happiness_dumbbell
+from widgets.workshops.feliz import model as feliz
+from widgets.ui.charts import BLUE, VERMILLION, copy_figure
+from widgets.workshops.feliz.charts import happiness_dumbbell
 from widgets.i18n import Translator
-from widgets.journeys import Touchpoint, industries, touchpoints
+from widgets.kits.journeys import Touchpoint, industries, touchpoints
 
 JOURNEY = [Touchpoint("a", "Llegada", ""), Touchpoint("b", "Pago <script>$x$</script>", ""), Touchpoint("c", "Salida", "")]
 
@@ -100,7 +101,7 @@ def test_long_touchpoint_names_are_wrapped_not_cut():
 
 def test_copy_figure_updates_widget_in_place():
     empty = happiness_dumbbell(feliz.summarize(answers([]), JOURNEY), Translator("en"))
-    from widgets.chartwidget import Chart
+    from widgets.ui.chartwidget import Chart
 
     widget = Chart(empty)
     full = happiness_dumbbell(
@@ -123,7 +124,7 @@ def test_every_template_builds_a_journey_in_both_languages():
 def test_the_spread_whiskers_stop_at_the_ends_of_the_scale():
     import pandas as pd
 
-    from widgets.charts import happiness_dumbbell
+    from widgets.workshops.feliz.charts import happiness_dumbbell
     from widgets.i18n import Translator
 
     summary = pd.DataFrame({"touchpoint": ["a", "b"], "label": ["A", "B"], "n": [3, 3], "enter_mean": [4.5, 2.0],

@@ -4,7 +4,7 @@ Each case is either refused with a message in the participant's language (a ``Te
 both catalogs; nothing stored, nothing typed lost) or stored byte-exact and shown inert: no markup of it
 reaches an HTML widget or a report, no ``$`` reaches a page (MathJax), Plotly labels are escaped, and
 spreadsheet cells cannot start a formula. Which of the two is decided by the policy written out in
-:func:`expected` (the same policy ``widgets/text.py`` implements).
+:func:`expected` (the same policy ``widgets/ui/text.py`` implements).
 
 No browser: the model and the store are driven on a real SQLite file, and the apps' views are built from
 Python (the projected view is checked in a browser by ``tests/test_browser.py``). To stay fast, everything
@@ -33,24 +33,34 @@ import sqlalchemy as sa
 from ipywidgets.widgets.widget import _instances
 
 from tests.hostile import CORPUS, Case
-from widgets import charts, export, feliz, report, vacas, varita
-from widgets import clientelitis as C
-from widgets import clientes
-from widgets.chartwidget import Chart
-from widgets.clientelitis_view import ClientelitisFacilitator, ClientelitisParticipant
-from widgets.clientes_view import ClientesParticipant
-from widgets.facilitator import FacilitatorApp
-from widgets.feliz_view import FelizParticipant
+from widgets.ui import charts
+from widgets.workshops.clientelitis import charts as clientelitis_charts
+from widgets.workshops.clientes import charts as clientes_charts
+from widgets.workshops.feliz import charts as feliz_charts
+from widgets.workshops.vacas import charts as vacas_charts
+from widgets.workshops.varita import charts as varita_charts
+from widgets import export
+from widgets.workshops.feliz import model as feliz
+from widgets import report
+from widgets.workshops.vacas import model as vacas
+from widgets.workshops.varita import model as varita
+from widgets.workshops.clientelitis import model as C
+from widgets.workshops.clientes import model as clientes
+from widgets.ui.chartwidget import Chart
+from widgets.workshops.clientelitis.view import ClientelitisFacilitator, ClientelitisParticipant
+from widgets.workshops.clientes.view import ClientesParticipant
+from widgets.apps.console import FacilitatorApp
+from widgets.workshops.feliz.view import FelizParticipant
 from widgets.i18n import LANGUAGES, Translator, catalog, t
-from widgets.journeys import touchpoints
-from widgets.page import Page
-from widgets.participant import JoinForm, ParticipantApp
-from widgets.rows import Rows
-from widgets.store import CODE_LENGTH, Store, StoreError
-from widgets.text import TextError, cell_safe, esc, plot_lines, plot_text, shown_code
-from widgets.vacas_view import VacasFacilitator, VacasParticipant
-from widgets.varita_view import VaritaParticipant
-from widgets.welcome import CreateRoomForm, WelcomeApp
+from widgets.kits.journeys import touchpoints
+from widgets.serving.page import Page
+from widgets.apps.participant import JoinForm, ParticipantApp
+from widgets.ui.rows import Rows
+from widgets.room.store import CODE_LENGTH, Store, StoreError
+from widgets.ui.text import TextError, cell_safe, esc, plot_lines, plot_text, shown_code
+from widgets.workshops.vacas.view import VacasFacilitator, VacasParticipant
+from widgets.workshops.varita.view import VaritaParticipant
+from widgets.apps.welcome import CreateRoomForm, WelcomeApp
 
 TODAY = dt.date(2026, 11, 23)
 MONTH = "2027-01"
@@ -59,7 +69,7 @@ INDUSTRY = "restaurant"
 CASES = {c.id: c for c in CORPUS}
 
 
-# -- the policy, written out independently of widgets/text.py ---------------------------------------------
+# -- the policy, written out independently of widgets/ui/text.py ---------------------------------------------
 BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 BREAKS = set("\n\r\t\u2028\u2029")  # line breaks and tabs: multi-line fields only
 
@@ -748,7 +758,7 @@ LABELS = [c.text for c in CORPUS if accepted(c.text, FIELD["vacas.cow_rule"]) an
 
 
 def _label_figures() -> dict[str, tuple[go.Figure, Callable[[str], list[str]]]]:
-    """Every chart builder of ``widgets/charts.py`` fed the corpus as labels, and where each label goes."""
+    """Every chart builder of ``widgets/ui/charts.py`` fed the corpus as labels, and where each label goes."""
     tr = Translator("es")
     n = len(LABELS)
     nan = float("nan")
@@ -767,15 +777,15 @@ def _label_figures() -> dict[str, tuple[go.Figure, Callable[[str], list[str]]]]:
     whole = lambda text: [plot_text(text)]  # noqa: E731
     short = lambda k: lambda text: [plot_text(charts._short(text, k))]  # noqa: E731
     return {
-        "happiness_dumbbell": (charts.happiness_dumbbell(summary, tr, title=LABELS[0]), whole),
-        "emotion_curve": (charts.emotion_curve(design, tr), lambda text: plot_lines(text, 12)),  # wrapped, all of it
-        "gain_dumbbell": (charts.gain_dumbbell(design, tr), whole),
-        "ideas_matrix": (charts.ideas_matrix(ideas, {}, tr, quick_win=varita.quick_win), whole),
-        "cow_matrix": (charts.cow_matrix(board, tr, in_zone=vacas.exterminate_zone), short(28)),
-        "cow_leaderboard": (charts.cow_leaderboard(board, tr, top=n), short(40)),
-        "value_chain": (charts.value_chain(rels, tr), whole),
-        "plan_timeline": (charts.plan_timeline(plan, TODAY, tr), whole),
-        "waves_chart": (charts.waves_chart(waves, tr), lambda text: plot_lines(text, 14)),  # wrapped, all of it
+        "happiness_dumbbell": (feliz_charts.happiness_dumbbell(summary, tr, title=LABELS[0]), whole),
+        "emotion_curve": (varita_charts.emotion_curve(design, tr), lambda text: plot_lines(text, 12)),  # wrapped, all of it
+        "gain_dumbbell": (varita_charts.gain_dumbbell(design, tr), whole),
+        "ideas_matrix": (varita_charts.ideas_matrix(ideas, {}, tr, quick_win=varita.quick_win), whole),
+        "cow_matrix": (vacas_charts.cow_matrix(board, tr, in_zone=vacas.exterminate_zone), short(28)),
+        "cow_leaderboard": (vacas_charts.cow_leaderboard(board, tr, top=n), short(40)),
+        "value_chain": (clientes_charts.value_chain(rels, tr), whole),
+        "plan_timeline": (clientelitis_charts.plan_timeline(plan, TODAY, tr), whole),
+        "waves_chart": (clientelitis_charts.waves_chart(waves, tr), lambda text: plot_lines(text, 14)),  # wrapped, all of it
     }
 
 

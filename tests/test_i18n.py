@@ -71,13 +71,14 @@ def test_every_key_used_in_code_exists():
     used |= {f"feliz.scale.{v}" for v in range(1, 6)} | {f"lang.{code}" for code in LANGUAGES}
     used |= {f"rooms.status.{s}" for s in ("open", "closed", "archived")}
     used |= {f"varita.step.{s}" for s in ("journey", "today", "wand", "vote", "result")}
-    from widgets import vacas
+    from widgets.workshops.vacas import model as vacas
 
     used |= {f"vacas.kind.{k}" for k in vacas.KINDS} | {f"vacas.who.{w}" for w in vacas.WHO}
     used |= {f"vacas.how.{h}" for h in vacas.HOW} | {f"vacas.freq.{f}" for f in vacas.FREQ}
     used |= {f"vacas.decision.{d}" for d in vacas.DECISIONS} | {f"vacas.step.{s}" for s in ("hunt", "vote", "plan")}
     used |= {f"vacas.prompt.{i}" for i in (1, 2, 3)}
-    from widgets import clientelitis as C, clientes
+    from widgets.workshops.clientelitis import model as C
+    from widgets.workshops.clientes import model as clientes
 
     used |= {f"clientes.cat.{c}" for c in clientes.CATEGORIES} | {f"clientelitis.skill.{s}" for s in C.SKILLS}
     used |= {f"clientelitis.skill_short.{s}" for s in C.SKILLS}
@@ -121,7 +122,7 @@ def test_interface_pictograms_are_icons_not_emoji():
     scale itself (shown with their number and name)."""
     import unicodedata
 
-    from widgets.feliz import FACES
+    from widgets.workshops.feliz.model import FACES
 
     allowed = TEXT_SYMBOLS | set("".join(FACES.values()))
     sources = [*(ROOT / "widgets").rglob("*.py"), *(ROOT / "widgets" / "i18n").glob("*.json")]

@@ -19,19 +19,27 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from widgets import clientelitis, clientes, exercises, export, feliz, ratelimit, report, vacas, varita
-from widgets import store as store_mod
-from widgets.chartwidget import Chart
-from widgets.export_view import ExportPanel
-from widgets.facilitator import FacilitatorApp
-from widgets.stage import StageApp
+from widgets.workshops.clientelitis import model as clientelitis
+from widgets.workshops.clientes import model as clientes
+from widgets.workshops import registry as exercises
+from widgets import export
+from widgets.workshops.feliz import model as feliz
+from widgets.room import ratelimit
+from widgets import report
+from widgets.workshops.vacas import model as vacas
+from widgets.workshops.varita import model as varita
+from widgets.room import store as store_mod
+from widgets.ui.chartwidget import Chart
+from widgets.apps.export_view import ExportPanel
+from widgets.apps.console import FacilitatorApp
+from widgets.apps.stage import StageApp
 from widgets.i18n import t
-from widgets.journeys import touchpoints
-from widgets.page import Page
-from widgets.participant import ParticipantApp
-from widgets.ratelimit import CodeGuard
-from widgets.store import CODE_ALPHABET, CODE_LENGTH, Participant, Store, StoreError, hash_secret
-from widgets.welcome import WelcomeApp
+from widgets.kits.journeys import touchpoints
+from widgets.serving.page import Page
+from widgets.apps.participant import ParticipantApp
+from widgets.room.ratelimit import CodeGuard
+from widgets.room.store import CODE_ALPHABET, CODE_LENGTH, Participant, Store, StoreError, hash_secret
+from widgets.apps.welcome import WelcomeApp
 
 A, B = "AlfaQ7", "BravoX9"  # markers: every text of room A carries A, every text of room B carries B
 
@@ -608,7 +616,7 @@ def test_limits_are_documented_in_both_guides(guide, words):
     from pathlib import Path
 
     text = (Path(__file__).resolve().parent.parent / "docs" / guide).read_text(encoding="utf-8")
-    paragraph = next(p for p in text.split("\n\n") if "widgets/ratelimit.py" in p)
+    paragraph = next(p for p in text.split("\n\n") if "widgets/room/ratelimit.py" in p)
     assert ratelimit.SERVER_WINDOW_SECONDS == 60
     for word in words:
         word = word.format(page=ratelimit.PAGE_MAX_FAILURES, window=ratelimit.PAGE_WINDOW_SECONDS // 60,

@@ -10,10 +10,12 @@ import pandas as pd
 import pytest
 
 from tests.hostile import CORPUS
-from widgets import kit_files, kit_lab, kits
+from widgets.kits import files as kit_files
+from widgets.kits import lab as kit_lab
+from widgets.kits import model as kits
 from widgets.i18n import Translator
-from widgets.kits import KitError
-from widgets.store import Store, StoreError
+from widgets.kits.model import KitError
+from widgets.room.store import Store, StoreError
 
 ES, EN = Translator("es"), Translator("en")
 
@@ -222,7 +224,7 @@ def test_a_bad_file_is_refused_whole_with_what_and_where(store, name, data, expe
 
 # -- the store and the rooms ---------------------------------------------------------------------------
 def test_saved_kits_are_offered_and_rooms_keep_their_own_copy(store):
-    from widgets.welcome import kit_options
+    from widgets.apps.welcome import kit_options
 
     kit = kits.build(named())
     store.save_kit(kit)
@@ -272,9 +274,9 @@ def test_rooms_older_than_kits_keep_their_industry(tmp_path):
 
 
 def test_workshops_use_the_rooms_kit(store):
-    from widgets.clientelitis_view import ClientelitisParticipant
-    from widgets.feliz_view import FelizParticipant
-    from widgets.vacas_view import VacasParticipant
+    from widgets.workshops.clientelitis.view import ClientelitisParticipant
+    from widgets.workshops.feliz.view import FelizParticipant
+    from widgets.workshops.vacas.view import VacasParticipant
 
     tables = named()
     tables["skills"] = tables["skills"].iloc[:3].copy()
@@ -302,7 +304,7 @@ def test_workshops_use_the_rooms_kit(store):
 
 
 def test_waves_compare_what_their_kits_share_and_say_so(store):
-    from widgets.clientelitis_view import wave_basis, wave_chain, wave_note
+    from widgets.workshops.clientelitis.view import wave_basis, wave_chain, wave_note
 
     before, _ = store.create_room("Ola 1", "bank", "es")
     tables = named()
@@ -321,7 +323,7 @@ def test_waves_compare_what_their_kits_share_and_say_so(store):
 
 # -- authoring ------------------------------------------------------------------------------------------
 def test_the_form_app_edits_checks_previews_and_saves_without_losing_text(store):
-    from widgets.kit_app import KitApp
+    from widgets.apps.kit_form import KitApp
 
     app = KitApp(store, trusted=True)
     app.start.value = "bank"
@@ -355,7 +357,7 @@ def test_the_form_app_edits_checks_previews_and_saves_without_losing_text(store)
 
 
 def test_the_form_deletes_an_own_kit_on_a_second_click(store):
-    from widgets.kit_app import KitApp
+    from widgets.apps.kit_form import KitApp
 
     store.save_kit(kits.build(named()))
     room, _ = store.create_room("Sala", "banco-norte", "es")
@@ -369,8 +371,8 @@ def test_the_form_deletes_an_own_kit_on_a_second_click(store):
 
 
 def test_the_form_needs_the_organiser_on_a_served_page(store, monkeypatch):
-    from widgets.kit_app import KitApp
-    from widgets.page import Page
+    from widgets.apps.kit_form import KitApp
+    from widgets.serving.page import Page
 
     monkeypatch.setenv("VOILA_KERNEL_ID", "k")
     refused = KitApp(store, Page())

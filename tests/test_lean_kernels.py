@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from widgets import kernel, validators
+from widgets.serving import kernel
+from widgets.serving import validators
 
 ROOT = validators.ROOT
 
@@ -35,12 +36,12 @@ _EVERY_CHART = """
 import json, os, sys, tempfile
 os.environ["CLIENTELITIS_VAR"] = tempfile.mkdtemp()
 from plotly.validator_cache import ValidatorCache
-from widgets.store import Store
+from widgets.room.store import Store
 from widgets.demo import seed_demo
-from widgets.page import Page
-from widgets.facilitator import FacilitatorApp
-from widgets.participant import ParticipantApp
-from widgets.exercises import EXERCISES
+from widgets.serving.page import Page
+from widgets.apps.console import FacilitatorApp
+from widgets.apps.participant import ParticipantApp
+from widgets.workshops.registry import EXERCISES
 
 store = Store()
 room, key = seed_demo(store, participants=12)
@@ -74,12 +75,12 @@ def test_every_chart_we_draw_is_checked_with_the_lean_table():
 def test_voila_starts_page_kernels_with_our_launcher():
     manager = kernel.PageKernelSpecManager()
     spec = manager.get_kernel_spec("python3")
-    assert spec.argv[1:3] == ["-m", "widgets.kernel"]
+    assert spec.argv[1:3] == ["-m", "widgets.serving.kernel"]
     assert "{connection_file}" in spec.argv
     stock = kernel.KernelSpecManager().get_kernel_spec("python3")
     assert stock.argv[1:3] == ["-m", "ipykernel_launcher"]  # Jupyter itself keeps the standard kernel
     config = json.loads((ROOT / "voila.json").read_text())
-    assert config["VoilaConfiguration"]["kernel_spec_manager_class"] == "widgets.kernel.PageKernelSpecManager"
+    assert config["VoilaConfiguration"]["kernel_spec_manager_class"] == "widgets.serving.kernel.PageKernelSpecManager"
 
 
 def test_a_page_kernel_runs_without_the_debugger():
@@ -133,7 +134,7 @@ def test_the_server_log_skips_writes_to_pages_that_left_and_nothing_else():
 
     from tornado.websocket import WebSocketClosedError
 
-    from widgets import server_log
+    from widgets.serving import server_log
 
     loop = asyncio.new_event_loop()
     seen = []
@@ -155,7 +156,7 @@ def test_a_page_that_leaves_while_its_socket_opens_ends_the_handshake_quietly():
     import pytest
     from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
 
-    from widgets import server_log
+    from widgets.serving import server_log
 
     server_log.pages_may_leave_while_connecting()
     server_log.pages_may_leave_while_connecting()  # once

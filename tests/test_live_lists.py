@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from widgets import vacas
+from widgets.workshops.vacas import model as vacas
 from widgets.i18n import Translator
-from widgets.store import Store
-from widgets.vacas_view import VacasFacilitator, VacasParticipant
+from widgets.room.store import Store
+from widgets.workshops.vacas.view import VacasFacilitator, VacasParticipant
 
 TR = Translator("es")
 

@@ -10,14 +10,14 @@ import uuid
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-from widgets import pagebuild
-from widgets.validators import ROOT
+from widgets.serving import pagebuild
+from widgets.serving.validators import ROOT
 
 BUILD = """
 import os
 os.environ["VOILA_KERNEL_ID"] = {voila!r}
 import ipywidgets as W
-from widgets.pagebuild import quiet
+from widgets.serving.pagebuild import quiet
 with quiet():
     quiet_box = W.VBox([W.Button(description="first")])
     quiet_box.children[0].description = "changed while building"
@@ -119,7 +119,7 @@ def test_outside_voila_widgets_are_announced_as_jupyter_expects(kernel):
 def test_a_rehearsal_leaves_no_widget_and_no_room_behind(exercise, tmp_path, monkeypatch):
     from ipywidgets.widgets.widget import _instances
 
-    from widgets.store import Store
+    from widgets.room.store import Store
 
     monkeypatch.setenv("CLIENTELITIS_DB_URL", f"sqlite:///{tmp_path / 'real.sqlite3'}")
     real = Store()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from widgets.facilitator import FacilitatorApp
+from widgets.apps.console import FacilitatorApp
 from widgets.i18n import t
-from widgets.page import Page
-from widgets.participant import ParticipantApp
-from widgets.phases import anonymous, clock, open_phase, remaining, revealed, with_workshop
+from widgets.serving.page import Page
+from widgets.apps.participant import ParticipantApp
+from widgets.room.phases import anonymous, clock, open_phase, remaining, revealed, with_workshop
 
 
 def test_pure_helpers():

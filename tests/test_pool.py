@@ -7,7 +7,9 @@ import time
 
 import pytest
 
-from widgets import browser, live, pool
+from widgets.ui import browser
+from widgets.room import live
+from widgets.serving import pool
 from widgets.config import ROOT
 
 
@@ -119,7 +121,7 @@ def test_page_kernels_skip_the_iri_grammar_plotly_would_load():
     import subprocess
     import sys
 
-    code = ("import sys, widgets.apps, plotly.graph_objects as go; from widgets.chartwidget import Chart; "
+    code = ("import sys, widgets.apps, plotly.graph_objects as go; from widgets.ui.chartwidget import Chart; "
             "Chart(go.Figure(go.Bar(x=[1], y=[2]))); print(sys.modules.get('rfc3987_syntax', 'absent'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "None"  # never imported: jsonschema was told it is not installed
@@ -145,7 +147,7 @@ def test_watcher_ticks_keep_their_period_and_polls_their_cadence(store):
 
 def test_the_server_s_cap_holds_when_50_rooms_declare_100_people_each(store, monkeypatch):
     """Creating rooms needs the organiser's key; even so, what rooms declare never decides the server's memory."""
-    from widgets.pool import POOL_CAP, plan_pool, pool_cap
+    from widgets.serving.pool import POOL_CAP, plan_pool, pool_cap
 
     for i in range(50):
         store.create_room(f"Sala {i}", "bank", "es", expected_size=100)

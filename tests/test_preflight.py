@@ -1,4 +1,4 @@
-"""`make start`'s check before serving: can a page start here? (widgets/preflight.py)"""
+"""`make start`'s check before serving: can a page start here? (widgets/serving/preflight.py)"""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from widgets import preflight
+from widgets.serving import preflight
 
 
 def _kernel_spec(folder: Path, argv0: str) -> str:
@@ -28,7 +28,7 @@ def test_this_install_can_serve_pages():
 def test_no_python_kernel_is_named_as_such(tmp_path):
     """No spec registered and ipykernel not importable (as in an install without it): jupyter_client has no
     kernel to fall back on, as Voila found none."""
-    code = ("import sys; sys.modules['ipykernel'] = None; from widgets import preflight; "
+    code = ("import sys; sys.modules['ipykernel'] = None; from widgets.serving import preflight; "
             f"print(preflight.kernel_problem(kernel_dirs=[{str(tmp_path)!r}]))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "no Jupyter kernel for Python" in found and "ipykernel" in found

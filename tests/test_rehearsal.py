@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
-from widgets import vacas
+from widgets.workshops.vacas import model as vacas
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "test-artifacts"

@@ -1,6 +1,6 @@
 """The wall's rows widget: what it sends, and which clicks it obeys."""
 
-from widgets.rows import Action, Rows, row
+from widgets.ui.rows import Action, Rows, row
 
 
 def test_rows_send_only_changes_and_obey_only_the_buttons_they_show():
@@ -29,7 +29,7 @@ def test_rows_send_only_changes_and_obey_only_the_buttons_they_show():
 
 
 def test_a_long_list_is_sent_one_page_at_a_time_and_clicks_reach_only_what_is_on_screen():
-    from widgets.rows import Choice
+    from widgets.ui.rows import Choice
 
     rows = Rows(page_size=10)
     chosen, clicked = [], []

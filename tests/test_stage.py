@@ -7,15 +7,16 @@ import json
 import ipywidgets as W
 import pytest
 
-from widgets import exercises, slides
-from widgets.chartwidget import Chart
+from widgets.workshops import registry as exercises
+from widgets.apps import slides
+from widgets.ui.chartwidget import Chart
 from widgets.demo import seed_demo
-from widgets.facilitator import FacilitatorApp
+from widgets.apps.console import FacilitatorApp
 from widgets.i18n import t
-from widgets.page import Page
-from widgets.phases import revealed, timer_end
-from widgets.presenter import change
-from widgets.stage import StageApp, short_address
+from widgets.serving.page import Page
+from widgets.room.phases import revealed, timer_end
+from widgets.apps.presenter import change
+from widgets.apps.stage import StageApp, short_address
 
 WORKSHOPS = list(exercises.EXERCISES)
 

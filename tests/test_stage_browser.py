@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.axe import assert_accessible
-from widgets import exercises, slides
+from widgets.workshops import registry as exercises
+from widgets.apps import slides
 from widgets.demo import seed_demo
 
 pytestmark = pytest.mark.browser
@@ -104,9 +105,11 @@ def demo(voila_server):
     store = voila_server.store()
     room, key = seed_demo(store, participants=16, industry="hotel")  # the longest moments' names
     # walls with entries: ideas, cows and customers of the demo's participants
-    from widgets import clientes, feliz, vacas
+    from widgets.workshops.clientes import model as clientes
+    from widgets.workshops.feliz import model as feliz
+    from widgets.workshops.vacas import model as vacas
 
-    from widgets.store import Participant
+    from widgets.room.store import Participant
 
     people = store.participants(room.id)
     for i, (pid, name, team) in enumerate(zip(people["id"], people["name"], people["team"])):
@@ -237,7 +240,9 @@ def test_phones_never_scroll_sideways_and_keep_the_header_short(voila_server, br
     store, room, _key = demo
     me, token = store.join(room, f"Teléfono {width}", "Caja")
     # the longest words people give, in every list the phone shows
-    from widgets import clientes, feliz, vacas
+    from widgets.workshops.clientes import model as clientes
+    from widgets.workshops.feliz import model as feliz
+    from widgets.workshops.vacas import model as vacas
 
     store.save_response(me, feliz.EXERCISE, feliz.IDEA_ITEM, feliz.idea("Responsabilidadcompartidaentreáreas y más"))
     store.save_response(me, vacas.EXERCISE, vacas.new_cow_item(), vacas.cow_value(

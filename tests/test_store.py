@@ -11,8 +11,8 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
-from widgets import store as store_mod
-from widgets.store import CODE_ALPHABET, Store, StoreError, hash_secret, normalize_code
+from widgets.room import store as store_mod
+from widgets.room.store import CODE_ALPHABET, Store, StoreError, hash_secret, normalize_code
 
 
 @pytest.fixture
@@ -329,7 +329,7 @@ def test_opening_an_up_to_date_database_needs_no_write_lock(tmp_path):
     """100 pages starting at once must not queue on SQLite's single writer just to check the schema."""
     import sqlite3
 
-    from widgets.store import SCHEMA_VERSION, Store
+    from widgets.room.store import SCHEMA_VERSION, Store
 
     path = tmp_path / "busy.sqlite3"
     Store(f"sqlite:///{path}").dispose()

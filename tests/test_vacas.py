@@ -9,14 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from widgets import vacas
-from widgets.charts import VERMILLION, cow_leaderboard, cow_matrix, who_donut
-from widgets.facilitator import FacilitatorApp
+from widgets.workshops.vacas import model as vacas
+from widgets.ui.charts import VERMILLION
+from widgets.workshops.vacas.charts import cow_leaderboard, cow_matrix, who_donut
+from widgets.apps.console import FacilitatorApp
 from widgets.i18n import Translator, t
-from widgets.page import Page
-from widgets.participant import ParticipantApp
-from widgets.store import StoreError
-from widgets.text import TextError
+from widgets.serving.page import Page
+from widgets.apps.participant import ParticipantApp
+from widgets.room.store import StoreError
+from widgets.ui.text import TextError
 
 TR = Translator("es")
 TODAY = dt.date(2026, 11, 23)

@@ -7,15 +7,16 @@ import math
 import pandas as pd
 import pytest
 
-from widgets import varita
-from widgets.charts import GREEN, emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
-from widgets.facilitator import FacilitatorApp
-from widgets.feliz import RatingError
+from widgets.workshops.varita import model as varita
+from widgets.ui.charts import GREEN
+from widgets.workshops.varita.charts import emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
+from widgets.apps.console import FacilitatorApp
+from widgets.workshops.feliz.model import RatingError
 from widgets.i18n import Translator, t
-from widgets.page import Page
-from widgets.participant import ParticipantApp
-from widgets.store import StoreError
-from widgets.text import TextError
+from widgets.serving.page import Page
+from widgets.apps.participant import ParticipantApp
+from widgets.room.store import StoreError
+from widgets.ui.text import TextError
 
 J = [{"id": "a", "name": "Llegada"}, {"id": "b", "name": "Pago"}, {"id": "c", "name": "Salida"}]
 TR = Translator("es")

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from widgets.exercises import EXERCISES
-from widgets.facilitator import FacilitatorApp
+from widgets.workshops.registry import EXERCISES
+from widgets.apps.console import FacilitatorApp
 from widgets.i18n import t
-from widgets.page import Page
-from widgets.phases import revealed_everywhere
-from widgets.participant import ParticipantApp
-from widgets.welcome import WelcomeApp
+from widgets.serving.page import Page
+from widgets.room.phases import revealed_everywhere
+from widgets.apps.participant import ParticipantApp
+from widgets.apps.welcome import WelcomeApp
 
 
 def page(nb="00_bienvenida.ipynb", **params):
@@ -230,8 +230,8 @@ def test_copy_figure_sends_the_new_figure_once_and_nothing_when_unchanged():
     """A chart revealed after an update must start from the new figure; an unchanged chart sends nothing."""
     import plotly.graph_objects as go
 
-    from widgets.chartwidget import Chart
-    from widgets.charts import copy_figure
+    from widgets.ui.chartwidget import Chart
+    from widgets.ui.charts import copy_figure
 
     widget = Chart(go.Figure(go.Bar(x=[1], y=["a"]), layout={"yaxis": {"ticktext": ["a"], "tickvals": ["a"]}}))
     sent = []
@@ -249,8 +249,8 @@ def test_copy_figure_sends_the_new_figure_once_and_nothing_when_unchanged():
 def test_copy_figure_removes_what_is_gone():
     import plotly.graph_objects as go
 
-    from widgets.chartwidget import Chart
-    from widgets.charts import copy_figure
+    from widgets.ui.chartwidget import Chart
+    from widgets.ui.charts import copy_figure
 
     shaded = dict(shapes=[dict(type="rect", x0=0, x1=1, y0=0, y1=1)])
     widget = Chart(go.Figure([go.Bar(x=[1], y=["a"]), go.Bar(x=[5], y=["b"])], layout=shaded))
@@ -297,7 +297,7 @@ def test_a_second_room_with_an_open_room_s_name_asks_first(store):
 def test_only_the_organiser_creates_rooms(store, monkeypatch):
     """Participants land on the welcome page too: without the organiser's link it shows no create form, and the
     store refuses a room made with a wrong or an old key; with the link, rooms are created, a few a minute."""
-    from widgets.store import ROOMS_PER_MINUTE, StoreError
+    from widgets.room.store import ROOMS_PER_MINUTE, StoreError
 
     app = WelcomeApp(store, page())
     assert app.creator is None and app.my_rooms is None and t("es", "welcome.organiser_hint") in str(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from voila.paths import collect_template_paths
 
-from widgets import voila_template
+from widgets.serving import voila_template
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,6 +68,6 @@ def test_page_script_leaves_out_the_html_sanitizer_no_description_needs():
     of ours sets. Should one ever set it, its description would show its tags as text: this test says why."""
     script = (ROOT / "share/jupyter/voila/templates/clientelitis/static/clientelitis.js").read_text(encoding="utf-8")
     assert "CssSyntaxError" not in script and "nonTextTags" not in script  # postcss, sanitize-html
-    sources = [*(ROOT / "widgets").glob("*.py"), *(ROOT / "workshops").glob("*.ipynb")]
+    sources = [*(ROOT / "widgets").rglob("*.py"), *(ROOT / "workshops").glob("*.ipynb")]
     assert len(sources) > 20
     assert [p.name for p in sources if "allow_html" in p.read_text(encoding="utf-8")] == []

@@ -22,13 +22,15 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from . import export, kit_files, kits
-from .i18n import Translator
-from .kits import KitError, Problem
-from .demo import seed_demo
-from .page import Page
-from .store import Room, Store, StoreError, normalize_code
-from .welcome import facilitator_link, join_link, organiser_link
+from widgets import export
+from widgets.kits import files as kit_files
+from widgets.kits import model as kits
+from widgets.i18n import Translator
+from widgets.kits.model import KitError, Problem
+from widgets.demo import seed_demo
+from widgets.serving.page import Page
+from widgets.room.store import Room, Store, StoreError, normalize_code
+from widgets.apps.welcome import facilitator_link, join_link, organiser_link
 
 #: Exit code for a refusal the operator can fix (unknown room, bad file, empty name...).
 EXIT_REFUSED = 2
@@ -260,7 +262,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "check":
-        from . import preflight
+        from widgets.serving import preflight
 
         return preflight.main()
     store = Store()

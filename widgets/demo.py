@@ -7,9 +7,14 @@ import json
 import random
 import secrets
 
-from . import clientelitis, clientes, config, feliz, vacas, varita
-from .phases import revealed_everywhere
-from .store import Room, Store
+from widgets.workshops.clientelitis import model as clientelitis
+from widgets.workshops.clientes import model as clientes
+from widgets import config
+from widgets.workshops.feliz import model as feliz
+from widgets.workshops.vacas import model as vacas
+from widgets.workshops.varita import model as varita
+from widgets.room.phases import revealed_everywhere
+from widgets.room.store import Room, Store
 
 DEMO_NAMES = [
     "Ana", "Bruno", "Carla", "Diego", "Elena", "Fernando", "Gabriela", "Héctor", "Inés", "Jorge",

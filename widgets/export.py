@@ -4,7 +4,7 @@ file to import elsewhere. The HTML report is built in :mod:`widgets.report` from
 Tables speak the room's language (column headers are words, items are the names people saw, never internal
 keys). In an anonymous room the shared files carry no participant's name, and a team appears beside an
 individual's answer only from ``phases.K_ANON`` members up; who wrote what goes in a separate file for the
-facilitator alone (:func:`authorship`). Every text cell of CSV/XLSX goes through :func:`widgets.text.cell_safe`
+facilitator alone (:func:`authorship`). Every text cell of CSV/XLSX goes through :func:`widgets.ui.text.cell_safe`
 (formula injection neutralised).
 """
 
@@ -22,13 +22,16 @@ from typing import Any
 
 import pandas as pd
 
-from . import clientelitis as C
-from . import clientes, feliz, vacas, varita
-from .i18n import Translator
-from . import kits
-from .phases import K_ANON, anonymous
-from .store import NAME_MAX, Room, Store, StoreError
-from .text import cell_safe, is_blank, text_key
+from widgets.workshops.clientelitis import model as C
+from widgets.workshops.clientes import model as clientes
+from widgets.workshops.feliz import model as feliz
+from widgets.workshops.vacas import model as vacas
+from widgets.workshops.varita import model as varita
+from widgets.i18n import Translator
+from widgets.kits import model as kits
+from widgets.room.phases import K_ANON, anonymous
+from widgets.room.store import NAME_MAX, Room, Store, StoreError
+from widgets.ui.text import cell_safe, is_blank, text_key
 
 BUNDLE_FORMAT = "clientelitis-results"
 BUNDLE_VERSION = 1
@@ -221,7 +224,7 @@ def _clientelitis(s: Snapshot) -> dict[str, pd.DataFrame]:
 
 
 def _waves(s: Snapshot) -> dict[str, pd.DataFrame]:
-    from .clientelitis_view import wave_basis, wave_chain, wave_of
+    from widgets.workshops.clientelitis.view import wave_basis, wave_chain, wave_of
 
     tr = s.tr
     chain = wave_chain(s.store, s.room)
@@ -315,7 +318,7 @@ def to_xlsx(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 def room_files(store: Store, room: Room) -> dict[str, tuple[str, bytes]]:
     """Every download of a room: kind -> (file name, bytes). ``authorship`` is the facilitator's alone."""
-    from .report import html_report
+    from widgets.report import html_report
 
     s = Snapshot(store, room)
     stem = f"{file_name(room.name)}-{room.code}"

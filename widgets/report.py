@@ -14,16 +14,23 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import clientelitis as C
-from . import clientes, feliz, kits, vacas, varita
-from .chartwidget import plain
-from .charts import (category_happiness, cow_leaderboard, cow_matrix, emotion_curve, fans_gauge, gain_dumbbell,
-                     happiness_dumbbell, ideas_matrix, internal_external, waves_chart, who_donut)
-from .export import Snapshot, _when, action_plan_sheet
-from .i18n import Translator
-from .store import Room, Store
-from .text import esc
-from .voila_template import SOURCE
+from widgets.workshops.clientelitis import model as C
+from widgets.workshops.clientes import model as clientes
+from widgets.workshops.feliz import model as feliz
+from widgets.kits import model as kits
+from widgets.workshops.vacas import model as vacas
+from widgets.workshops.varita import model as varita
+from widgets.ui.chartwidget import plain
+from widgets.workshops.clientes.charts import category_happiness, internal_external
+from widgets.workshops.vacas.charts import cow_leaderboard, cow_matrix, who_donut
+from widgets.workshops.varita.charts import emotion_curve, fans_gauge, gain_dumbbell, ideas_matrix
+from widgets.workshops.feliz.charts import happiness_dumbbell
+from widgets.workshops.clientelitis.charts import waves_chart
+from widgets.export import Snapshot, _when, action_plan_sheet
+from widgets.i18n import Translator
+from widgets.room.store import Room, Store
+from widgets.ui.text import esc
+from widgets.serving.voila_template import SOURCE
 
 #: The report's chart code, inlined once per report.
 SCRIPT = SOURCE / "static" / "clientelitis-report.js"
@@ -173,7 +180,7 @@ def _clientes(p: Page, s: Snapshot) -> None:
 
 
 def _clientelitis(p: Page, s: Snapshot) -> None:
-    from .clientelitis_view import _warning, month_label, radar, wave_basis, wave_chain, wave_note, wave_of
+    from widgets.workshops.clientelitis.view import _warning, month_label, radar, wave_basis, wave_chain, wave_note, wave_of
 
     tr = s.tr
     df = s.of(C.EXERCISE)

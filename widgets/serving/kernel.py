@@ -1,0 +1,95 @@
+"""The kernel each page runs: IPython's kernel without the parts a Voila page never uses.
+
+Every participant's page has a kernel of its own, so what a kernel loads is paid a hundred times in a room.
+ipykernel imports its debugger (``debugpy`` with ``pydevd``) at start, about 8 MB and a fraction of a
+second of CPU per kernel, for a debugging client that a Voila page never connects; plotly's ``nbformat``
+import makes ``jsonschema`` build an IRI grammar (``rfc3987_syntax``), 17 MB and 1.8 s of CPU, for a format
+check pages never make. ``python -m widgets.serving.kernel`` marks both absent, then starts ipykernel as usual
+(ipykernel then reports that no debugger is available, as on a machine without ``debugpy``).
+
+Voila starts it through :class:`PageKernelSpecManager` (``kernel_spec_manager_class`` in ``voila.json``),
+which swaps ipykernel's launcher for this one in Python kernel specs. Jupyter itself (nbval, JupyterLab)
+keeps the standard kernel.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+
+if __name__ == "__main__":
+    # A page kernel stopped by the server's Ctrl-C while still importing leaves without a traceback in the
+    # facilitator's terminal (ipykernel sets its own handler once it runs).
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager  # noqa: E402
+
+#: Modules a page kernel treats as not installed.
+SKIPPED = ("debugpy", "rfc3987_syntax")
+LAUNCHER = "widgets.serving.kernel"
+
+
+def skip_unused() -> None:
+    for name in SKIPPED:
+        sys.modules.setdefault(name, None)  # ``import name`` now raises ImportError, as if absent
+
+
+class PageKernelSpecManager(KernelSpecManager):
+    """Kernel specs as installed, with ipykernel's launcher replaced by :data:`LAUNCHER` for pages."""
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = super().get_kernel_spec(kernel_name)
+        argv = list(spec.argv)
+        if len(argv) >= 3 and argv[1:3] == ["-m", "ipykernel_launcher"]:
+            spec.argv = [argv[0], "-m", LAUNCHER, *argv[3:]]
+        return spec
+
+
+#: ipykernel 7 warns at every start that its sockets are TCP without encryption. A page kernel listens on the
+#: loopback interface only and every message is signed with the page's key; a line per participant in the
+#: facilitator's terminal says nothing they can act on (multi-user hosts: docs/deployment.md, "Kernels").
+TCP_NOTICE = "Kernel is running over TCP without encryption"
+#: jupyter_client interrupts a kernel before it shuts it down; a page kernel is shut down (its page closed
+#: while it was being built) and never interrupted otherwise: the interrupted build is not an error.
+INTERRUPTED = "KeyboardInterrupt caught in kernel"
+
+
+class _WithoutNotices(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith((TCP_NOTICE, INTERRUPTED))
+
+
+def page_kernel_class():
+    """IPython's kernel, except that a page kernel asked to shut down leaves at once.
+
+    A page closed while its kernel still builds it (a participant who reloads during a join storm) is shut
+    down by the server while the cell runs: ipykernel stops its sockets, the build goes on for nobody, and its
+    reply then fails on a closed socket with a traceback in the facilitator's terminal. A page keeps nothing
+    in its kernel (answers are in the store), so once the shutdown is answered the process ends."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    class PageKernel(IPythonKernel):
+        async def shutdown_request(self, stream, ident, parent):
+            await super().shutdown_request(stream, ident, parent)
+            os._exit(0)
+
+    return PageKernel
+
+
+def main() -> None:
+    try:
+        skip_unused()
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance(kernel_class=page_kernel_class())
+        app.log.addFilter(_WithoutNotices())
+        app.initialize()
+    except KeyboardInterrupt:  # the server stopped (Ctrl-C) while this kernel was still starting: nothing to say
+        sys.exit(0)
+    app.start()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The five workshops, one folder each (model, view, charts); ``registry.py`` lists them."""
