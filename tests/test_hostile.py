@@ -56,7 +56,8 @@ from widgets.kits.journeys import touchpoints
 from widgets.serving.page import Page
 from widgets.apps.participant import JoinForm, ParticipantApp
 from widgets.ui.rows import Rows
-from widgets.room.store import CODE_LENGTH, Store, StoreError
+from widgets.room.store import Store, StoreError
+from widgets.room.schema import CODE_LENGTH
 from widgets.ui.text import TextError, cell_safe, esc, plot_lines, plot_text, shown_code
 from widgets.workshops.vacas.view import VacasFacilitator, VacasParticipant
 from widgets.workshops.varita.view import VaritaParticipant

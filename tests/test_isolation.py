@@ -38,7 +38,8 @@ from widgets.kits.journeys import touchpoints
 from widgets.serving.page import Page
 from widgets.apps.participant import ParticipantApp
 from widgets.room.ratelimit import CodeGuard
-from widgets.room.store import CODE_ALPHABET, CODE_LENGTH, Participant, Store, StoreError, hash_secret
+from widgets.room.store import Participant, Store, StoreError, hash_secret
+from widgets.room.schema import CODE_ALPHABET, CODE_LENGTH
 from widgets.apps.welcome import WelcomeApp
 
 A, B = "AlfaQ7", "BravoX9"  # markers: every text of room A carries A, every text of room B carries B

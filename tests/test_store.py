@@ -12,7 +12,8 @@ import pytest
 import sqlalchemy as sa
 
 from widgets.room import store as store_mod
-from widgets.room.store import CODE_ALPHABET, Store, StoreError, hash_secret, normalize_code
+from widgets.room.store import Store, StoreError, hash_secret, normalize_code
+from widgets.room.schema import CODE_ALPHABET
 
 
 @pytest.fixture

@@ -30,7 +30,8 @@ from widgets.workshops.varita import model as varita
 from widgets.i18n import Translator
 from widgets.kits import model as kits
 from widgets.room.phases import K_ANON, anonymous
-from widgets.room.store import NAME_MAX, Room, Store, StoreError
+from widgets.room.store import Room, Store, StoreError
+from widgets.room.schema import NAME_MAX
 from widgets.ui.text import cell_safe, is_blank, text_key
 
 BUNDLE_FORMAT = "clientelitis-results"

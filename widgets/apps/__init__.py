@@ -15,7 +15,7 @@ import ipywidgets as W  # noqa: E402
 
 from widgets.serving.page import Page, wait_for_request  # noqa: E402
 from widgets.serving.pagebuild import quiet, rehearse  # noqa: E402
-from widgets.room.store import Store  # noqa: E402
+from widgets.room.store import Store
 from widgets.ui.blocks import style  # noqa: E402
 
 def store() -> Store:

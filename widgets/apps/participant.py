@@ -14,7 +14,8 @@ from widgets.room.phases import clock, open_phase, remaining, revealed
 from widgets.serving.page import Page
 from widgets.room.ratelimit import CodeGuard
 from widgets.room.saving import SaveStatus, SavingStore, clear_busy_notices
-from widgets.room.store import CODE_LENGTH, Participant, Room, Store, StoreError, new_secret, normalize_code
+from widgets.room.store import Participant, Room, Store, StoreError, new_secret, normalize_code
+from widgets.room.schema import CODE_LENGTH
 from widgets.ui.text import esc, shown_code
 from widgets.ui.blocks import Notice, card, field_for, html, icon, speaks
 

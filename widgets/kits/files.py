@@ -17,7 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from widgets.kits.model import COLUMNS, FORMAT, VERSION, Kit, KitError, Problem, build, header_problems, tables_from_dict, to_tables
+from widgets.i18n import LANGUAGES
+from widgets.kits.model import COLUMNS, FORMAT, VERSION, Kit, KitError, NotText, Problem, build, to_tables
 
 MAX_BYTES = 2_000_000
 MAX_UNPACKED = 20_000_000
@@ -154,3 +155,66 @@ def write(kit: Kit, fmt: str) -> tuple[str, bytes]:
     """``(file name, bytes)`` of ``kit`` as ``json`` or ``xlsx``."""
     data = to_json(kit) if fmt == "json" else to_xlsx(kit)
     return f"kit-{kit.id}.{fmt}", data
+
+
+# -- a kit's JSON form, read defensively ----------------------------------------------------------------
+def header_problems(data: Any) -> list[Problem]:
+    """Is this a kit at all, and one this version reads?"""
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return [Problem("file", "kit.file.not_kit")]
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return [Problem("file", "kit.file.malformed", kwargs={"detail": "version"})]
+    if version > VERSION:
+        return [Problem("file", "kit.file.newer", kwargs={"found": version, "supported": VERSION})]
+    return []
+
+
+def tables_from_dict(data: dict) -> dict[str, pd.DataFrame]:
+    """The tables of a kit's JSON form, read defensively: a value of the wrong kind becomes a problem of its row
+    when the tables are built, never an exception here."""
+
+    def texts(value: Any, name: str) -> dict:
+        value = value if isinstance(value, dict) else {}
+        return {f"{name}_{lang}": _as_text(value.get(lang)) for lang in LANGUAGES}
+
+    def listed(key: str) -> list:
+        value = data.get(key)
+        return [v for v in value] if isinstance(value, list) else []
+
+    def obj(v: Any) -> dict:
+        return v if isinstance(v, dict) else {}
+
+    how = lambda v: ", ".join(_as_text(x) for x in v) if isinstance(v, list) else _as_text(v)  # noqa: E731
+    rows = {
+        "kit": [{"id": _as_text(data.get("id")), **texts(data.get("name"), "name"),
+                 **texts(data.get("customer"), "customer"), "internal": data.get("internal") is True,
+                 "based_on": _as_text(data.get("based_on"))}],
+        "touchpoints": [{"id": _as_text(obj(t).get("id")), **texts(obj(t).get("name"), "name"),
+                         **texts(obj(t).get("hint"), "hint")} for t in listed("touchpoints")],
+        "cows": [{**texts(obj(v).get("name"), "name"), **texts(obj(v).get("rule"), "rule"),
+                  "kind": _as_text(obj(v).get("kind")), "who": _as_text(obj(v).get("who")), "how": how(obj(v).get("how"))}
+                 for v in listed("cows")],
+        "prompts": [texts(p, "text") for p in listed("prompts")],
+        "skills": [{"id": _as_text(obj(s).get("id")), **texts(obj(s).get("name"), "name"),
+                    **texts(obj(s).get("short"), "short")} for s in listed("skills")],
+        "traits": [{"id": _as_text(obj(s).get("id")), **texts(obj(s).get("name"), "name")} for s in listed("traits")],
+        "flags": [{"id": _as_text(obj(s).get("id")), **texts(obj(s).get("name"), "name")} for s in listed("flags")],
+    }
+    return {name: pd.DataFrame(rows[name], columns=list(cols), dtype=object) for name, cols in COLUMNS.items()}
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return NotText(json.dumps(value, ensure_ascii=False)[:40])
+
+
+def from_dict(data: Any, **kwargs: Any) -> Kit:
+    """A kit from its JSON form (a file's, a room's copy), checked like tables are."""
+    problems = header_problems(data)
+    if problems:
+        raise KitError(problems)
+    return build(tables_from_dict(data), **kwargs)
