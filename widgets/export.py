@@ -100,7 +100,7 @@ class Snapshot:
         return {t: list(v) for t, i, v in zip(self.items["team"], self.items["item"], self.items["value"]) if i == C.PLAN}
 
 
-def _feliz(s: Snapshot) -> dict[str, pd.DataFrame]:
+def feliz_tables(s: Snapshot) -> dict[str, pd.DataFrame]:
     tr = s.tr
     names = {tp.id: tp.name for tp in s.journey}
     df = s.of(feliz.EXERCISE)
@@ -127,7 +127,7 @@ def _feliz(s: Snapshot) -> dict[str, pd.DataFrame]:
             tr("export.sheet.feliz_ideas"): ideas_out}
 
 
-def _varita(s: Snapshot) -> dict[str, pd.DataFrame]:
+def varita_tables(s: Snapshot) -> dict[str, pd.DataFrame]:
     tr = s.tr
     journeys = [(team, i + 1, tp.get("name", "")) for team, journey in s.journeys.items() for i, tp in enumerate(journey)]
     journeys_out = pd.DataFrame(journeys, columns=[tr("export.col.team"), tr("export.col.order"), tr("export.col.item")])
@@ -158,7 +158,7 @@ def _varita(s: Snapshot) -> dict[str, pd.DataFrame]:
             tr("export.sheet.wand"): ideas_out}
 
 
-def _vacas(s: Snapshot) -> dict[str, pd.DataFrame]:
+def vacas_tables(s: Snapshot) -> dict[str, pd.DataFrame]:
     tr = s.tr
     table = s.herd_table
     verdicts = s.room.state.get("verdicts", {})
@@ -187,7 +187,7 @@ def _vacas(s: Snapshot) -> dict[str, pd.DataFrame]:
     return {tr("export.sheet.cows"): out}
 
 
-def _clientes(s: Snapshot) -> dict[str, pd.DataFrame]:
+def clientes_tables(s: Snapshot) -> dict[str, pd.DataFrame]:
     tr = s.tr
     rels = clientes.relationships(s.of(clientes.EXERCISE))
     out = pd.DataFrame(s.who(rels, {
@@ -200,7 +200,7 @@ def _clientes(s: Snapshot) -> dict[str, pd.DataFrame]:
     return {tr("export.sheet.clientes"): out}
 
 
-def _clientelitis(s: Snapshot) -> dict[str, pd.DataFrame]:
+def clientelitis_tables(s: Snapshot) -> dict[str, pd.DataFrame]:
     tr = s.tr
     df = s.of(C.EXERCISE)
     skills = C.skills_table(df, s.kit.skills)
@@ -256,8 +256,11 @@ def tables(store: Store, room: Room, snapshot: Snapshot | None = None) -> dict[s
         sizes = s.people.groupby("team").size()
         sheets[tr("export.sheet.teams")] = pd.DataFrame({tr("export.col.team"): list(sizes.index),
                                                           tr("export.col.people"): list(sizes.values)})
-    for part in (_feliz, _varita, _vacas, _clientes, _clientelitis, _waves):
-        sheets.update(part(s))
+    from widgets.workshops.registry import EXERCISES
+
+    for ex in EXERCISES.values():  # the agenda's order
+        sheets.update(ex.tables(s))
+    sheets.update(_waves(s))
     return sheets
 
 

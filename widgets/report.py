@@ -87,7 +87,7 @@ def _items(texts: list[str], empty: str) -> str:
     return "<ul>" + "".join(f"<li>{esc(t)}</li>" for t in texts) + "</ul>"
 
 
-def _feliz(p: Page, s: Snapshot) -> None:
+def feliz_section(p: Page, s: Snapshot) -> None:
     tr = s.tr
     df = s.of(feliz.EXERCISE)
     summary = feliz.summarize(df, s.journey)
@@ -109,7 +109,7 @@ def _feliz(p: Page, s: Snapshot) -> None:
     p.add(f"<h3>{esc(tr('feliz.wall_title'))}</h3>{_items(list(ideas['text']), tr('report.nothing'))}")
 
 
-def _varita(p: Page, s: Snapshot) -> None:
+def varita_section(p: Page, s: Snapshot) -> None:
     tr = s.tr
     df = s.of(varita.EXERCISE)
     p.add(f"<p>{esc(tr('report.varita_what'))}</p>")
@@ -140,7 +140,7 @@ def _varita(p: Page, s: Snapshot) -> None:
                           tr("varita.votes"): [totals.get(i.key, 0) for i in best]}), tr("report.nothing"))
 
 
-def _vacas(p: Page, s: Snapshot) -> None:
+def vacas_section(p: Page, s: Snapshot) -> None:
     tr = s.tr
     table = s.herd_table
     plan = vacas.action_plan(table, s.room.state.get("verdicts", {}))
@@ -159,7 +159,7 @@ def _vacas(p: Page, s: Snapshot) -> None:
             tr("vacas.no_herd"))
 
 
-def _clientes(p: Page, s: Snapshot) -> None:
+def clientes_section(p: Page, s: Snapshot) -> None:
     tr = s.tr
     rels = clientes.relationships(s.of(clientes.EXERCISE))
     visible = rels[~rels["hidden"].astype(bool)]
@@ -179,7 +179,7 @@ def _clientes(p: Page, s: Snapshot) -> None:
                  tr("report.nothing")))
 
 
-def _clientelitis(p: Page, s: Snapshot) -> None:
+def clientelitis_section(p: Page, s: Snapshot) -> None:
     from widgets.workshops.clientelitis.view import _warning, month_label, radar, wave_basis, wave_chain, wave_note, wave_of
 
     tr = s.tr
@@ -221,11 +221,6 @@ def _clientelitis(p: Page, s: Snapshot) -> None:
                           tr("clientelitis.chart.cows_gone"): [m["cows_gone"] for _, m in waves]}), tr("report.nothing"))
 
 
-#: The report's sections, in the agenda's order: (anchor, title key, builder).
-SECTIONS = (("feliz", "feliz.title", _feliz), ("varita", "varita.title", _varita), ("vacas", "vacas.title", _vacas),
-            ("clientes", "clientes.title", _clientes), ("clientelitis", "clientelitis.title", _clientelitis))
-
-
 def html_report(store: Store, room: Room) -> str:
     """The whole room on one self-contained page (opens offline) for someone who never saw the workshop."""
     s = Snapshot(store, room)
@@ -234,8 +229,11 @@ def html_report(store: Store, room: Room) -> str:
     p.add(f"<h1>{esc(tr('report.title', room=room.name))}</h1>")
     p.add(f"<p>{esc(tr('report.meta', industry=kits.of_room(store, room).title(room.lang), people=tr('count.participants', n=len(s.people)), date=_when(room.created_at)[:10]))}</p>")
     p.add(f"<p class='note'>{esc(tr('report.anonymous' if not s.named else 'report.named'))}</p>")
-    p.add("<nav><ol>" + "".join(f"<li><a href='#{a}'>{esc(tr(k))}</a></li>" for a, k, _ in SECTIONS) + "</ol></nav>")
-    for anchor, title, build in SECTIONS:
+    from widgets.workshops.registry import EXERCISES
+
+    sections = [(ex.id, ex.title_key, ex.report) for ex in EXERCISES.values()]  # the agenda's order
+    p.add("<nav><ol>" + "".join(f"<li><a href='#{a}'>{esc(tr(k))}</a></li>" for a, k, _ in sections) + "</ol></nav>")
+    for anchor, title, build in sections:
         p.add(f"<section id='{anchor}'><h2>{esc(tr(title))}</h2>")
         build(p, s)
         p.add("</section>")
@@ -282,6 +280,6 @@ def cows_html(store: Store, room: Room) -> str:
     if share is not None:
         said = tr("vacas.colleague_none") if round(100 * share) == 0 else tr("vacas.colleague_share", pct=round(100 * share))
         p.add(f"<p>{esc(said)}</p>")
-    _vacas(p, s)
+    vacas_section(p, s)
     p.add(f"<p><small>{esc(tr('report.footer'))}</small></p>")
     return p.html()

@@ -10,18 +10,13 @@ from __future__ import annotations
 
 JOIN = "join"
 
-#: Each workshop's results, one slide each, in the order a facilitator shows them (part ids, catalog keys).
-PARTS: dict[str, tuple[tuple[str, str], ...]] = {
-    "feliz": (("chart", "feliz.room_chart"), ("ideas", "feliz.wall_title")),
-    "varita": (("fans", "varita.chart.fans"), ("curve", "varita.chart.curve_title"), ("gain", "varita.chart.gain_title"),
-               ("top", "varita.fac_top"), ("ideas", "varita.fac_wall")),
-    "vacas": (("wall", "vacas.wall_title"), ("leaderboard", "vacas.chart.leaderboard"), ("matrix", "vacas.chart.matrix"),
-              ("who", "vacas.who_label"), ("plan", "vacas.plan_title")),
-    "clientes": (("bars", "clientes.chart.happiness_title"), ("share", "clientes.chart.share_title"),
-                 ("least", "clientes.least_title"), ("wall", "clientes.wall_title")),
-    "clientelitis": (("radar", "clientelitis.chart.radar_room"), ("plans", "clientelitis.plans_title"),
-                     ("hiring", "clientelitis.hiring_title"), ("waves", "clientelitis.chart.waves")),
-}
+def _parts() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each workshop's results, one slide each (part id, catalog key), as the registry gives them."""
+    from widgets.workshops.registry import EXERCISES
+
+    return {ex.id: ex.parts for ex in EXERCISES.values()}
+
+
 #: Results shown on the projector before they are revealed: the walls people are filling live.
 LIVE = {"vacas:wall"}
 
@@ -31,7 +26,7 @@ def sequence(workshops) -> list[str]:
     out = [JOIN]
     for ex in workshops:
         out.append(f"open:{ex}")
-        out += [f"{ex}:{part}" for part, _key in PARTS.get(ex, ())]
+        out += [f"{ex}:{part}" for part, _key in _parts().get(ex, ())]
     return out
 
 
@@ -84,4 +79,4 @@ def label_key(slide: str) -> str:
     if slide.startswith("open:"):
         return f"{workshop_of(slide)}.title"
     ex, part = slide.split(":", 1)
-    return dict(PARTS[ex])[part]
+    return dict(_parts()[ex])[part]
