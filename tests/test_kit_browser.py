@@ -74,6 +74,9 @@ def test_kit_made_in_the_form_reaches_a_phone_and_the_radar(voila_server, contex
     join_url = welcome.locator("a.cl-join-link").get_attribute("href")
     room = store.room_by_code(join_url.split("room=")[1])
     assert room.industry == "banco-norte-prueba"
+    console = context.new_page()
+    console.goto(welcome.locator("a.cl-console-link").get_attribute("href"))
+    expect(console.locator(".cl-console-kit")).to_have_text("Kit: Banco Norte Prueba")  # the room says its kit
 
     phone = context.browser.new_context(viewport={"width": 412, "height": 915})
     phone.set_default_timeout(60_000)

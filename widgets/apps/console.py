@@ -15,6 +15,7 @@ import time
 
 import ipywidgets as W
 
+from widgets.kits import model as kits
 from widgets.workshops import registry as exercises
 from widgets.apps import slides
 from widgets.ui.browser import BrowserBridge
@@ -68,7 +69,9 @@ class FacilitatorApp(W.VBox):
         # -- the first screen: the live controls -----------------------------------------------------------
         self.count = html("", "cl-big-number")
         self.timer = html("", "cl-timer")
-        self.title = html(f"<h1>{esc(room.name)}</h1><span class='cl-console-code'>{esc(room.code)}</span>")
+        kit = kits.of_room(store, room).title(self.tr.lang)  # the content the room was made with
+        self.title = html(f"<h1>{esc(room.name)}</h1><span class='cl-console-code'>{esc(room.code)}</span>"
+                          f"<span class='cl-console-kit'>{esc(self.tr('console.kit', name=kit))}</span>")
         self.headline = W.HBox([self.title, self.timer])
         self.headline.add_class("cl-console-head")
         self.phase_buttons = {}
