@@ -283,7 +283,7 @@ def wave_basis(store: Store, chain: list[Room], lang: str) -> WaveBasis:
     room_kits = [kits.of_room(store, r) for r in chain]
     skills = tuple(s for s in room_kits[-1].skills if all(s in k.skills for k in room_kits))
     tps = frozenset.intersection(*(frozenset(t.id for t in k.touchpoints(lang)) for k in room_kits))
-    differ = len({k.to_json() for k in room_kits}) > 1
+    differ = any(k.data != room_kits[0].data for k in room_kits[1:])
     return WaveBasis(skills, tps, tuple(k.title(lang) for k in room_kits) if differ else ())
 
 
