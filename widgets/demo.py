@@ -44,31 +44,46 @@ def seed_demo(store: Store, participants: int = 16, industry: str = "restaurant"
     rng = random.Random(seed)
     kit = store.kit(industry)
     journey = kit.touchpoints(lang)
-    # Each touchpoint has a "true" effect on happiness; two of them make customers leave worse off.
-    effect = {tp.id: rng.choice([1, 1, 2, 0]) for tp in journey}
-    for tp in journey[2::3]:
-        effect[tp.id] = -rng.choice([1, 2])
+    effect = journey_effect(journey, rng)
     people = []
     for i in range(participants):
         person, _token = store.join(room, DEMO_NAMES[i % len(DEMO_NAMES)] + ("" if i < len(DEMO_NAMES) else f" {i}"),
                                     DEMO_TEAMS[i % len(DEMO_TEAMS)])
         people.append(person)
-        for tp in journey:  # a demo after the workshop: everyone rated every moment
-            enter = rng.randint(2, 4)
-            leave = min(5, max(1, enter + effect[tp.id] + rng.choice([-1, 0, 0, 1])))
-            store.save_response(person, feliz.EXERCISE, tp.id, feliz.answer(enter, leave))
+        rate_journey(store, person, journey, effect, rng)  # a demo after the workshop: everyone rated every moment
     for person, text in zip(people[::2], DEMO_FELIZ_IDEAS.get(lang, DEMO_FELIZ_IDEAS["es"])):
         store.save_response(person, feliz.EXERCISE, feliz.IDEA_ITEM, feliz.idea(text))
     _seed_magic_wand(store, people, journey, effect, rng, lang)
     for person in people:
-        skills = {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in kit.skills}
-        store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM, skills)
+        rate_skills(store, person, kit.skills, rng)
     verdicts = _seed_cows(store, people, kit, rng, lang)
     _seed_customers(store, people, rng, lang)
     _seed_plan_and_hiring(store, people, rng, lang)
     earlier = seed_waves(store, lang)
     store.update_room_state(room.id, previous_room=earlier.id, verdicts=verdicts)
     return store.room(room.id), key
+
+
+def journey_effect(journey: list, rng: random.Random) -> dict:
+    """Each touchpoint's "true" effect on happiness; every third makes customers leave worse off."""
+    effect = {tp.id: rng.choice([1, 1, 2, 0]) for tp in journey}
+    for tp in journey[2::3]:
+        effect[tp.id] = -rng.choice([1, 2])
+    return effect
+
+
+def rate_journey(store: Store, person, journey: list, effect: dict, rng: random.Random) -> None:
+    """One simulated participant rates every touchpoint, entering and leaving."""
+    for tp in journey:
+        enter = rng.randint(2, 4)
+        leave = min(5, max(1, enter + effect[tp.id] + rng.choice([-1, 0, 0, 1])))
+        store.save_response(person, feliz.EXERCISE, tp.id, feliz.answer(enter, leave))
+
+
+def rate_skills(store: Store, person, skills, rng: random.Random) -> None:
+    """One simulated participant rates themselves on every skill."""
+    store.save_response(person, clientelitis.EXERCISE, clientelitis.SKILLS_ITEM,
+                        {s: min(5, max(1, round(rng.gauss(3.6, 0.7)))) for s in skills})
 
 
 def seed_waves(store: Store, lang: str = "es") -> Room:

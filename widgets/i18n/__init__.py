@@ -51,6 +51,13 @@ def month_names(lang: str) -> dict[int, str]:
     return dict(get_month_names("wide", context="stand-alone", locale=_locale(normalize_lang(lang))))
 
 
+def pick(texts: dict | None, lang: str) -> str:
+    """``texts`` (``{"es": ..., "en": ...}``, from a data file or a kit) in ``lang``, else in Spanish, else in
+    whichever language has it."""
+    texts = texts or {}
+    return texts.get(lang) or texts.get(DEFAULT_LANG) or next((v for v in texts.values() if v), "")
+
+
 def t(lang: str, key: str, **kwargs: object) -> str:
     """The text for ``key`` in ``lang`` (falls back to Spanish, then to the key itself); a plural text takes the
     form of its ``n`` argument."""
@@ -74,4 +81,4 @@ class Translator:
 
     def pick(self, texts: dict) -> str:
         """Pick this language from a ``{"es": ..., "en": ...}`` dict found in data files."""
-        return texts.get(self.lang) or texts.get(DEFAULT_LANG) or next(iter(texts.values()), "")
+        return pick(texts, self.lang)

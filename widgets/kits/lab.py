@@ -58,23 +58,20 @@ def report(tables: dict[str, pd.DataFrame], lang: str = "es") -> None:
 def simulated_answers(kit: Kit, lang: str, people: int = PREVIEW_PEOPLE, seed: int = 3) -> tuple[Store, object]:
     """A throwaway room in memory with ``kit``, and answers of ``people`` simulated participants: happiness at
     every touchpoint, every skill, the catalog's cows with votes."""
-    from widgets.demo import _seed_cows
+    from widgets.demo import _seed_cows, journey_effect, rate_journey, rate_skills
 
     scratch = Store("sqlite://")
     scratch.save_kit(kit)
     room, _key = scratch.create_room("·", kit.id, lang)
     rng = random.Random(seed)
-    effect = {tp.id: rng.choice([2, 1, 1, 0, -1]) for tp in kit.touchpoints(lang)}
+    journey = kit.touchpoints(lang)
+    effect = journey_effect(journey, rng)
     members = []
     for i in range(people):
         person, _token = scratch.join(room, f"P{i + 1}", f"T{i % 3 + 1}")
         members.append(person)
-        for tp in kit.touchpoints(lang):
-            enter = rng.randint(2, 4)
-            scratch.save_response(person, feliz.EXERCISE, tp.id,
-                                  feliz.answer(enter, min(5, max(1, enter + effect[tp.id] + rng.choice([-1, 0, 1])))))
-        scratch.save_response(person, C.EXERCISE, C.SKILLS_ITEM,
-                              {s: min(5, max(1, round(rng.gauss(3.5, 0.8)))) for s in kit.skills})
+        rate_journey(scratch, person, journey, effect, rng)
+        rate_skills(scratch, person, kit.skills, rng)
     _seed_cows(scratch, members, kit, rng, lang)
     return scratch, scratch.room(room.id)
 

@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from widgets import config
-from widgets.i18n import LANGUAGES, catalog as i18n_catalog
+from widgets.i18n import LANGUAGES, catalog as i18n_catalog, pick
 from widgets.ui.text import TextError, text_key, validate_text
 
 FORMAT = "clientelitis-kit"
@@ -73,12 +73,6 @@ class Touchpoint:
     id: str
     name: str
     hint: str
-
-
-def pick(texts: dict | None, lang: str) -> str:
-    """``texts`` in ``lang``, or in the kit's other language when it has none in ``lang``."""
-    texts = texts or {}
-    return texts.get(lang) or next((v for v in texts.values() if v), "")
 
 
 @dataclass(frozen=True)
@@ -152,6 +146,7 @@ def _both(key: str) -> dict:
 
 @lru_cache(maxsize=None)
 def _shipped_data(industry: str) -> dict | None:
+    """Read once per process; a :class:`Kit`'s ``data`` is never changed in place (``to_dict`` copies it)."""
     path = config.DATA_DIR / "journeys" / f"{industry}.json"
     if not path.exists():
         return None
@@ -172,6 +167,7 @@ def _shipped_data(industry: str) -> dict | None:
     }
 
 
+@lru_cache(maxsize=1)
 def shipped_ids() -> tuple[str, ...]:
     return tuple(sorted(p.stem for p in (config.DATA_DIR / "journeys").glob("*.json")))
 
@@ -179,7 +175,7 @@ def shipped_ids() -> tuple[str, ...]:
 def shipped(industry: str) -> Kit | None:
     """The kit of one of the industries that ship with the product, or ``None``."""
     data = _shipped_data(industry)
-    return Kit(copy.deepcopy(data), shipped=True) if data else None
+    return Kit(data, shipped=True) if data else None
 
 
 def default() -> Kit:
