@@ -21,7 +21,7 @@ import pytest
 
 from widgets.i18n import t
 from widgets.serving.page import Page
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.room.store import Store
 
 

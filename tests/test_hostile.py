@@ -54,14 +54,14 @@ from widgets.workshops.feliz.view import FelizParticipant
 from widgets.i18n import LANGUAGES, Translator, catalog, t
 from widgets.kits.journeys import touchpoints
 from widgets.serving.page import Page
-from widgets.apps.participant import JoinForm, ParticipantApp
+from widgets.apps.participant_page import JoinForm, ParticipantApp
 from widgets.ui.rows import Rows
 from widgets.room.store import Store, StoreError
 from widgets.room.schema import CODE_LENGTH
 from widgets.ui.text import TextError, cell_safe, esc, plot_lines, plot_text, shown_code
 from widgets.workshops.vacas.view import VacasFacilitator, VacasParticipant
 from widgets.workshops.varita.view import VaritaParticipant
-from widgets.apps.welcome import CreateRoomForm, WelcomeApp
+from widgets.apps.welcome_page import CreateRoomForm, WelcomeApp
 
 TODAY = dt.date(2026, 11, 23)
 MONTH = "2027-01"

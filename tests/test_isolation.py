@@ -36,11 +36,11 @@ from widgets.apps.stage import StageApp
 from widgets.i18n import t
 from widgets.kits.journeys import touchpoints
 from widgets.serving.page import Page
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.room.ratelimit import CodeGuard
 from widgets.room.store import Participant, Store, StoreError, hash_secret
 from widgets.room.schema import CODE_ALPHABET, CODE_LENGTH
-from widgets.apps.welcome import WelcomeApp
+from widgets.apps.welcome_page import WelcomeApp
 
 A, B = "AlfaQ7", "BravoX9"  # markers: every text of room A carries A, every text of room B carries B
 

@@ -224,7 +224,7 @@ def test_a_bad_file_is_refused_whole_with_what_and_where(store, name, data, expe
 
 # -- the store and the rooms ---------------------------------------------------------------------------
 def test_saved_kits_are_offered_and_rooms_keep_their_own_copy(store):
-    from widgets.apps.welcome import kit_options
+    from widgets.apps.welcome_page import kit_options
 
     kit = kits.build(named())
     store.save_kit(kit)

@@ -40,7 +40,7 @@ from widgets.room.store import Store
 from widgets.demo import seed_demo
 from widgets.serving.page import Page
 from widgets.apps.console import FacilitatorApp
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.workshops.registry import EXERCISES
 
 store = Store()

@@ -7,7 +7,7 @@ import re
 from widgets.apps.console import FacilitatorApp
 from widgets.i18n import t
 from widgets.serving.page import Page
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.room.phases import anonymous, clock, open_phase, remaining, revealed, with_workshop
 
 

@@ -15,7 +15,7 @@ from widgets.workshops.vacas.charts import cow_leaderboard, cow_matrix, who_donu
 from widgets.apps.console import FacilitatorApp
 from widgets.i18n import Translator, t
 from widgets.serving.page import Page
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.room.store import StoreError
 from widgets.ui.text import TextError
 

@@ -14,7 +14,7 @@ from widgets.apps.console import FacilitatorApp
 from widgets.workshops.feliz.model import RatingError
 from widgets.i18n import Translator, t
 from widgets.serving.page import Page
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.room.store import StoreError
 from widgets.ui.text import TextError
 

@@ -11,8 +11,8 @@ from widgets.apps.console import FacilitatorApp
 from widgets.i18n import t
 from widgets.serving.page import Page
 from widgets.room.phases import revealed_everywhere
-from widgets.apps.participant import ParticipantApp
-from widgets.apps.welcome import WelcomeApp
+from widgets.apps.participant_page import ParticipantApp
+from widgets.apps.welcome_page import WelcomeApp
 
 
 def page(nb="00_bienvenida.ipynb", **params):

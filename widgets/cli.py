@@ -30,7 +30,7 @@ from widgets.kits.model import KitError, Problem
 from widgets.demo import seed_demo
 from widgets.serving.page import Page
 from widgets.room.store import Room, Store, StoreError, normalize_code
-from widgets.apps.welcome import facilitator_link, join_link, organiser_link
+from widgets.apps.welcome_page import facilitator_link, join_link, organiser_link
 
 #: Exit code for a refusal the operator can fix (unknown room, bad file, empty name...).
 EXIT_REFUSED = 2

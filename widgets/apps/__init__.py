@@ -52,13 +52,13 @@ def _app(build: Callable[[Store, Page], W.Widget], exercise: str | None = None) 
 
 
 def welcome() -> W.Widget:
-    from widgets.apps.welcome import WelcomeApp
+    from widgets.apps.welcome_page import WelcomeApp
 
     return _app(WelcomeApp)
 
 
 def participant(exercise: str) -> W.Widget:
-    from widgets.apps.participant import ParticipantApp
+    from widgets.apps.participant_page import ParticipantApp
 
     return _app(lambda s, page: ParticipantApp(s, page, exercise), exercise)
 

@@ -29,7 +29,7 @@ from widgets.ui.qr import qr_svg
 from widgets.room.store import Room, Store, StoreError
 from widgets.ui.text import esc
 from widgets.ui.blocks import Notice, card, html, icon, speaks
-from widgets.apps.welcome import facilitator_link, join_link
+from widgets.apps.welcome_page import facilitator_link, join_link
 
 
 #: How often the console asks whether the room changed (one indexed read of one integer). Shorter than a
@@ -389,7 +389,7 @@ class FacilitatorApp(W.VBox):
         except StoreError as exc:
             self.person_link.value = f"<p class='cl-notice cl-notice-error'>{esc(self.tr(exc.key, **exc.kwargs))}</p>"
             return
-        from widgets.apps.welcome import PARTICIPANT_NOTEBOOK
+        from widgets.apps.welcome_page import PARTICIPANT_NOTEBOOK
 
         link = self.page.link(PARTICIPANT_NOTEBOOK, room=self.room.code, me=token)
         self.person_link.value = (

@@ -211,7 +211,7 @@ class KitApp(W.VBox):
 
     # -- what is edited ------------------------------------------------------------------------------
     def _start_options(self) -> list[tuple[str, str]]:
-        from widgets.apps.welcome import kit_options
+        from widgets.apps.welcome_page import kit_options
 
         return kit_options(self.store, self.tr)
 

@@ -22,7 +22,7 @@ from widgets.ui.qr import qr_svg
 from widgets.room.store import Room, Store
 from widgets.ui.text import esc
 from widgets.ui.blocks import html, icon, speaks
-from widgets.apps.welcome import join_link
+from widgets.apps.welcome_page import join_link
 
 #: How often the stage asks whether the room changed (as the console).
 STAGE_POLL_SECONDS = 0.25
@@ -169,7 +169,7 @@ class StageApp(W.VBox):
 
     def leave(self) -> None:
         """Back to the console, on this screen (the address carries the key: never shown, only followed)."""
-        from widgets.apps.welcome import facilitator_link
+        from widgets.apps.welcome_page import facilitator_link
 
         if self.watcher:
             self.watcher.stop()

@@ -18,6 +18,8 @@ import logging
 import os
 import signal
 import sys
+import threading
+import time
 
 if __name__ == "__main__":
     # A page kernel stopped by the server's Ctrl-C while still importing leaves without a traceback in the
@@ -37,14 +39,28 @@ def skip_unused() -> None:
 
 
 class PageKernelSpecManager(KernelSpecManager):
-    """Kernel specs as installed, with ipykernel's launcher replaced by :data:`LAUNCHER` for pages."""
+    """Kernel specs as installed, with ipykernel's launcher replaced by :data:`LAUNCHER` for pages, and those
+    kernels forked from the kernel template where it can run (:mod:`widgets.serving.provisioner`)."""
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         spec = super().get_kernel_spec(kernel_name)
         argv = list(spec.argv)
         if len(argv) >= 3 and argv[1:3] == ["-m", "ipykernel_launcher"]:
             spec.argv = [argv[0], "-m", LAUNCHER, *argv[3:]]
+            if fork_provisioner_installed():
+                from widgets.serving.provisioner import NAME
+
+                spec.metadata = {**spec.metadata, "kernel_provisioner": {"provisioner_name": NAME}}
         return spec
+
+
+def fork_provisioner_installed() -> bool:
+    """Whether page kernels may be forked: the machine allows it and the package's entry point is installed."""
+    from importlib.metadata import entry_points
+
+    from widgets.serving.provisioner import NAME, enabled
+
+    return enabled() and bool(entry_points(group="jupyter_client.kernel_provisioners", name=NAME))
 
 
 #: ipykernel 7 warns at every start that its sockets are TCP without encryption. A page kernel listens on the
@@ -78,14 +94,49 @@ def page_kernel_class():
     return PageKernel
 
 
+class ServerWatch(threading.Thread):
+    """Ends the kernel when the server that started it is gone.
+
+    ipykernel's own watch expects the server to be the kernel's parent; a kernel forked from the kernel
+    template (:mod:`widgets.serving.kernel_template`) has the template as its parent, and should outlive it."""
+
+    def __init__(self, server_pid: int, every: float = 1.0) -> None:
+        super().__init__(name="server-watch", daemon=True)
+        self.server_pid, self.every = server_pid, every
+
+    def run(self) -> None:
+        while True:
+            time.sleep(self.every)
+            try:
+                os.kill(self.server_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:  # pragma: no cover - the pid was given to another user's process
+                os._exit(1)
+
+
+def page_config():
+    """A page kernel keeps no IPython history: no one reads it, and it saves 300 kernels from writing to one
+    history file in the user's home (and each from keeping its SQLite cache)."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return config
+
+
 def main() -> None:
     try:
         skip_unused()
         from ipykernel.kernelapp import IPKernelApp
 
-        app = IPKernelApp.instance(kernel_class=page_kernel_class())
+        # Read here, not when ipykernel was imported: a forked kernel's environment is set after the import.
+        parent = int(os.environ.get("JPY_PARENT_PID") or 0)
+        app = IPKernelApp.instance(kernel_class=page_kernel_class(), parent_handle=parent, config=page_config())
         app.log.addFilter(_WithoutNotices())
         app.initialize()
+        if app.parent_handle and os.getppid() != app.parent_handle:  # forked: started by the template
+            app.poller = ServerWatch(app.parent_handle)
     except KeyboardInterrupt:  # the server stopped (Ctrl-C) while this kernel was still starting: nothing to say
         sys.exit(0)
     app.start()

@@ -12,8 +12,8 @@ with the browser loading the page at the same moment, that traffic made up about
 usual, so the front end's messages reach the widgets. Outside a Voila page (JupyterLab, nbval), where a
 connected front end learns of widgets from these very messages, it does nothing.
 
-:func:`rehearse` builds an exercise's view once, on a throwaway room in memory, while a preheated kernel waits
-for its request: the first build of a view in a fresh kernel costs about twice the next ones (traitlets set up
+:func:`rehearse` builds an exercise's view once, on a throwaway room in memory, in the kernel template (or, for
+a kernel started as a process, while it waits for its request): the first build of a view in a fresh kernel costs about twice the next ones (traitlets set up
 each widget class, pandas and SQLAlchemy take their first paths), and the participant should not wait for that.
 """
 
@@ -61,8 +61,16 @@ def quiet() -> Iterator[None]:
         BaseComm.publish_msg = publish
 
 
+#: Views already rehearsed in this process (or in the kernel template it was forked from).
+REHEARSED: set[str] = set()
+
+
 def rehearse(exercise_id: str) -> None:
-    """Build ``exercise_id``'s participant view on a throwaway room in memory, then close every widget it made."""
+    """Build ``exercise_id``'s participant view on a throwaway room in memory, then close every widget it made
+    (once per process: a kernel forked from the template finds the template's rehearsals done)."""
+    if exercise_id in REHEARSED:
+        return
+    REHEARSED.add(exercise_id)
     from ipywidgets.widgets.widget import _instances
 
     from widgets.workshops import registry as exercises

@@ -12,7 +12,7 @@ from widgets.i18n import LANGUAGES, Translator
 from widgets.kits.journeys import industries
 from widgets.apps.my_rooms import MyRooms
 from widgets.serving.page import Page
-from widgets.apps.participant import ParticipantApp
+from widgets.apps.participant_page import ParticipantApp
 from widgets.ui.qr import qr_svg
 from widgets.room.store import Room, Store, StoreError
 from widgets.ui.text import esc, text_key
