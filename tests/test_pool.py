@@ -28,35 +28,12 @@ def test_plan_pool_never_goes_over_the_cap_nor_negative():
     assert pool.plan_pool([(0, 0), (-5, 3)], minimum=3, maximum=25) == 3
 
 
-def test_refills_stay_calm_while_pages_are_handed_out():
-    kw = dict(calm=1, burst=2, quiet=1.5)
-    assert not pool.may_warm(0, 0, since_handout=0.2, **kw)  # a storm is being served: wait
-    assert pool.may_warm(0, 0, since_handout=1.5, **kw)
-    assert not pool.may_warm(1, 0, since_handout=60, **kw)  # one at a time per two cores
-    assert not pool.may_warm(0, 0, since_handout=60, rendering=3, **kw)  # pages handed out still building
-
-
-def test_refills_hurry_when_someone_already_waits_for_a_kernel():
-    kw = dict(calm=1, burst=2, quiet=1.5)
-    assert pool.may_warm(0, 3, since_handout=0.0, rendering=20, **kw)  # no quiet period for people who wait
-    assert pool.may_warm(1, 3, since_handout=0.0, **kw)  # one per core
-    assert not pool.may_warm(2, 3, since_handout=0.0, **kw)
-
-
-def test_the_kernel_someone_waits_for_warms_first():
-    queue = [(1, "01_sale_mas_feliz.ipynb"), (2, pool.ENTRY_NOTEBOOK), (3, "facilitador.ipynb"),
-             (4, "facilitador.ipynb")]
-    assert pool.next_turn(queue, {}) == (2, pool.ENTRY_NOTEBOOK)  # the entry page first
-    assert pool.next_turn(queue[:1] + queue[2:], {}) == (1, "01_sale_mas_feliz.ipynb")  # then by arrival
-    waiting = {"facilitador.ipynb": 1, pool.ENTRY_NOTEBOOK: 0}
-    assert pool.next_turn(queue, waiting) == (3, "facilitador.ipynb")  # a person waits: it jumps the queue
-
-
 def test_memory_cap_uses_half_the_free_memory():
     gib = 2**30
     assert pool.memory_cap(24 * gib, kernel_mb=150) == 81
+    assert pool.memory_cap(24 * gib, kernel_mb=50) == 245  # forked kernels: three times as many
     assert pool.memory_cap(24 * gib, kernel_mb=150, ceiling=60) == 60
-    assert pool.memory_cap(100 * 2**20) == 1  # always at least one ready page
+    assert pool.memory_cap(100 * 2**20, kernel_mb=50) == 1  # always at least one ready page
 
 
 def test_pool_demand_lists_open_rooms_in_use(any_store):
@@ -154,7 +131,8 @@ def test_the_server_s_cap_holds_when_50_rooms_declare_100_people_each(store, mon
     demand = store.pool_demand(since=0)
     assert len(demand) == 50 and sum(e for e, _ in demand) == 5000
     monkeypatch.delenv("CLIENTELITIS_POOL_MAX", raising=False)
-    assert plan_pool(demand, 2, pool_cap(64 * 2**30)) == POOL_CAP == 40  # plenty of memory: the setting caps
-    assert plan_pool(demand, 2, pool_cap(2 * 2**30)) == 6  # little memory: half of it caps
+    assert plan_pool(demand, 2, pool_cap(64 * 2**30, 50)) == POOL_CAP == 100  # plenty of memory: the setting caps
+    assert plan_pool(demand, 2, pool_cap(2 * 2**30, 50)) == 20  # little memory (Binder): half of it caps
+    assert plan_pool(demand, 2, pool_cap(2 * 2**30, 150)) == 6  # kernels started as processes: fewer
     monkeypatch.setenv("CLIENTELITIS_POOL_MAX", "12")
-    assert plan_pool(demand, 2, pool_cap(64 * 2**30)) == 12  # the server's own setting
+    assert plan_pool(demand, 2, pool_cap(64 * 2**30, 50)) == 12  # the server's own setting

@@ -1,26 +1,29 @@
-"""Preheated kernels, planned from the rooms people are about to join.
+"""Ready pages: preheated kernels planned from the rooms people are about to join, refilled when calm.
 
-A workshop starts with a join storm: 30-100 phones open the welcome page in the same minute. Starting a
-kernel per request takes seconds of CPU each, so Voila keeps a pool of kernels that have already run the
-page's imports and wait (``voila.utils.wait_for_request``) for a request to hand them its URL.
+A workshop starts with a join storm: 30-100 phones open the welcome page in the same minute. Voila keeps a pool
+of kernels that have already run the page's imports and wait (``voila.utils.wait_for_request``) for a request
+to hand them its URL; a page from the pool costs the server a tenth of a page started for its request (the
+server's own work to start a kernel, connect it and run the notebook: about 0.14 s of its one core per page,
+measured; see docs/bench-results.md), so a storm is served in about a second only if its pages are ready.
 
-This kernel manager sizes that pool from the database: for every open room that is in use, the people it
-still expects (``expected_size`` set when the room is created, minus those who already joined), plus a
-margin for reloads, capped by memory. It also keeps the refill from starving the people already in: one
-kernel warms at a time (per two cores) and only once no page has been handed out for a moment. When more
-people arrive than expected and a request already waits for a kernel, that calm gives way: kernels warm
-at once, one per core, so the wait is as short as the machine allows.
+With page kernels forked from the kernel template (:mod:`widgets.serving.provisioner`) a ready page costs
+about 40 MB and is made in a fraction of a second, so the pool is sized for the people the open rooms still
+expect (``expected_size`` given when the room is created, minus those who joined, plus 10 % for reloads),
+capped by memory. When the pool runs out, Voila starts a kernel for the request (forked too).
+
+Pages handed out are replaced once the server is calm: no page asked for during :data:`QUIET_SECONDS` and
+none of the pool's pages still being built. Replacing each at once made the storm's pages wait for the refills
+competing for the same cores (measured: a storm of 30 on 30 ready pages, p95 4.6 s instead of 0.8 s).
 
 Enabled by ``voila.json`` (``preheat_kernel`` + ``multi_kernel_manager_class``). Settings, all optional:
 ``CLIENTELITIS_POOL_MIN`` (ready pages kept for the welcome page when no room is expected, default 2),
-``CLIENTELITIS_POOL_MAX`` (hard cap, default ``POOL_CAP``; never more than half the free memory holds),
+``CLIENTELITIS_POOL_MAX`` (hard cap, default :data:`POOL_CAP`; never more than half the free memory holds),
 ``CLIENTELITIS_POOL_OTHERS`` (ready pages for each other notebook, default 1).
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import math
 import os
 import time
@@ -29,44 +32,21 @@ from typing import Iterable
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from tornado.ioloop import PeriodicCallback
 
+from widgets.serving.provisioner import enabled as forking
 from widgets.serving.server_log import pages_may_leave_while_connecting, quiet_closed_pages
-
 
 #: The page every participant opens first (the QR code points here).
 ENTRY_NOTEBOOK = "00_bienvenida.ipynb"
 #: A room counts as "in use" when created or visited within this many seconds.
 IN_USE_SECONDS = 12 * 3600
-#: Seconds after a page was handed out before a calm refill may start: about the time a page needs on a busy
-#: 2-core machine to become interactive in the browser (the server's part ends well before: the page's
-#: script, its widgets' states and their drawing follow), so a warming kernel does not take the CPU from it.
-QUIET_SECONDS = 3.0
-#: Memory planned per waiting kernel (measured USS is lower; see docs/bench-results.md).
-KERNEL_MB = 150
+#: Seconds without a new page before the pages handed out are replaced.
+QUIET_SECONDS = 2.0
+#: Memory planned per waiting kernel, forked from the template or started as a process (measured lower).
+FORKED_MB, PROCESS_MB = 50, 150
 #: Ready pages the server keeps at most, whatever the rooms declare (``CLIENTELITIS_POOL_MAX`` changes it; never
-#: more than half the free memory holds): one room of 40 arrives without waiting, and 50 rooms declaring 100
+#: more than half the free memory holds): a room of 100 arrives without waiting, and 50 rooms declaring 100
 #: people each cannot make the server hold gigabytes of idle kernels.
-POOL_CAP = 40
-
-
-def may_warm(active: int, waiting_requests: int, since_handout: float, *, calm: int, burst: int,
-             quiet: float, rendering: int = 0) -> bool:
-    """May one more kernel start warming now?
-
-    ``active`` kernels are warming; ``waiting_requests`` pages wait for a kernel because the pool ran out;
-    ``since_handout`` seconds passed since a page was last handed out; ``rendering`` pages handed out are
-    still building. Calm refills (``calm`` at a time) wait until no page is building and ``quiet`` seconds
-    passed since the last handout, so pages being served get the CPU; when a person already waits, up to
-    ``burst`` warm at once without waiting.
-    """
-    if waiting_requests > 0:
-        return active < burst
-    return active < calm and since_handout >= quiet and rendering == 0
-
-
-def next_turn(queue: list[tuple[int, str]], waiting: dict[str, int]) -> tuple[int, str]:
-    """Which queued kernel ``(arrival, notebook)`` warms next: one a person already waits for, then the
-    entry page's (everyone opens it first), then by arrival."""
-    return min(queue, key=lambda t: (not waiting.get(t[1]), t[1] != ENTRY_NOTEBOOK, t[0]))
+POOL_CAP = 100
 
 
 def _env_int(name: str, default: int) -> int:
@@ -76,15 +56,15 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
-def memory_cap(available_bytes: int, kernel_mb: int = KERNEL_MB, share: float = 0.5, ceiling: int = 100) -> int:
+def memory_cap(available_bytes: int, kernel_mb: int, share: float = 0.5, ceiling: int = 1000) -> int:
     """How many waiting kernels fit in ``share`` of the free memory (at least 1, at most ``ceiling``)."""
     return max(1, min(ceiling, int(available_bytes * share // (kernel_mb * 2**20))))
 
 
-def pool_cap(available_bytes: int) -> int:
+def pool_cap(available_bytes: int, kernel_mb: int) -> int:
     """The most ready pages this server keeps: its own setting (``CLIENTELITIS_POOL_MAX``, default
     ``POOL_CAP``), and never more than half the free memory holds."""
-    return min(_env_int("CLIENTELITIS_POOL_MAX", POOL_CAP), memory_cap(available_bytes))
+    return min(_env_int("CLIENTELITIS_POOL_MAX", POOL_CAP), memory_cap(available_bytes, kernel_mb))
 
 
 def plan_pool(demand: Iterable[tuple[int, int]], minimum: int, maximum: int) -> int:
@@ -104,7 +84,8 @@ def plan_pool(demand: Iterable[tuple[int, int]], minimum: int, maximum: int) -> 
 
 
 class RoomPoolKernelManager(AsyncMappingKernelManager):
-    """Voila wraps this class with its pooling logic; we add planning and gentle refills."""
+    """Voila wraps this class with its pooling logic; we plan the pool, refill it when calm and keep the log
+    readable."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -118,26 +99,20 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
             available = psutil.virtual_memory().available
         except Exception:  # pragma: no cover - psutil ships with ipykernel
             available = 4 * 2**30
-        self.pool_max = pool_cap(available)
-        self.warm_at_once = max(1, (os.cpu_count() or 2) // 2)
-        self.burst_at_once = max(2, os.cpu_count() or 2)
-        self.quiet_seconds = QUIET_SECONDS
-        self.last_handout = 0.0
+        self.pool_max = pool_cap(available, FORKED_MB if forking() else PROCESS_MB)
         self.planned = self.pool_min
-        self._warming_now = 0
-        self._rendering: dict[int, float] = {}  # pages handed out and still building: id -> start
-        self._waiting: dict[str, int] = {}  # notebook -> pages waiting for one of its kernels
-        self._queue: list[tuple[int, str]] = []  # kernels waiting to warm: (arrival, notebook)
-        self._arrivals = itertools.count()
+        self.last_page = 0.0
+        self._building: set[asyncio.Future] = set()  # pool pages handed out, still being built
+        self._to_refill: dict[str, dict] = {}  # notebook -> Voila's refill arguments
         self._store = None
-        if not hasattr(self, "_initialize"):  # preheating is off: nothing to plan
+        if not hasattr(self, "kernel_pools_config"):  # preheating is off: no pool
             return
-        # Voila's pooling subclass calls these; wrap them on the instance (they are defined below us).
-        self._voila_initialize = self._initialize
-        self._initialize = self._gentle_initialize
-        self._voila_rendered = self.get_rendered_notebook
-        self.get_rendered_notebook = self._counted_rendered
         self.kernel_pools_config = self._pools_config(self.pool_min)
+        # Voila's pooling subclass defines these; wrap them on the instance (its class is built on ours).
+        self._voila_fill = self.fill_if_needed
+        self.fill_if_needed = self._fill_when_calm
+        self._voila_rendered = self.get_rendered_notebook
+        self.get_rendered_notebook = self._handed_out
         self._planner = PeriodicCallback(self._plan_soon, 5000)
         self._planner.start()
         asyncio.get_event_loop().call_later(1, self._plan_soon)
@@ -149,14 +124,10 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
             return None
         return await super().cull_kernel_if_idle(kernel_id)
 
-    # -- configuration ----------------------------------------------------------------------------------
-    def _pools_config(self, entry_size: int) -> dict:
-        return {
-            "default": {"pool_size": self.pool_others},
-            ENTRY_NOTEBOOK: {"pool_size": entry_size},
-        }
-
     # -- planning ---------------------------------------------------------------------------------------
+    def _pools_config(self, entry_size: int) -> dict:
+        return {"default": {"pool_size": self.pool_others}, ENTRY_NOTEBOOK: {"pool_size": entry_size}}
+
     def demand(self) -> list[tuple[int, int]]:
         from widgets.room.store import Store
 
@@ -180,7 +151,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         self.kernel_pools_config = self._pools_config(size)
         pool = self._pools.get(ENTRY_NOTEBOOK, [])
         if len(pool) < size:
-            self.fill_if_needed(delay=0, notebook_name=ENTRY_NOTEBOOK)
+            self.fill_if_needed(notebook_name=ENTRY_NOTEBOOK)
         elif len(pool) > size:
             await self._shrink(ENTRY_NOTEBOOK, len(pool) - size)
         return size
@@ -196,54 +167,36 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
             except Exception:  # pragma: no cover - already gone
                 self.log.warning("could not shut down spare kernel %s", kernel_id)
 
-    # -- gentle refills ---------------------------------------------------------------------------------
-    async def _counted_rendered(self, notebook_name: str, *args, **kwargs):
-        self.last_handout = time.monotonic()
-        pool = self._pools.get(notebook_name, [])
-        short = int(bool(pool) and not pool[0].done())  # this person will wait for a kernel still warming
-        self._waiting[notebook_name] = self._waiting.get(notebook_name, 0) + short
-        try:
-            result = await self._voila_rendered(notebook_name, *args, **kwargs)
-        finally:
-            self._waiting[notebook_name] -= short
-        render_task = result[0]  # the page's cell: done once the app is built and shown
-        self._rendering[id(render_task)] = time.monotonic()
-        render_task.add_done_callback(lambda task: self._rendering.pop(id(task), None))
+    # -- refills when calm ------------------------------------------------------------------------------
+    async def start_kernel(self, *args, **kwargs):
+        if (kwargs.get("env") or {}).get("VOILA_PREHEAT") == "False":  # a page asked for while the pool was empty
+            self.last_page = time.monotonic()
+        return await super().start_kernel(*args, **kwargs)
+
+    async def _handed_out(self, notebook_name: str, *args, **kwargs):
+        self.last_page = time.monotonic()
+        result = await self._voila_rendered(notebook_name, *args, **kwargs)
+        render_task = result[0]  # done once the page's app is built
+        self._building.add(render_task)
+        render_task.add_done_callback(self._building.discard)
         return result
 
-    def pages_rendering(self, limit: float = 30) -> int:
-        """Pages handed out whose app is still being built (one stuck for ``limit`` s no longer counts)."""
-        now = time.monotonic()
-        return sum(1 for started in self._rendering.values() if now - started < limit)
+    def calm(self) -> bool:
+        return not self._building and time.monotonic() - self.last_page >= QUIET_SECONDS
 
-    async def _gentle_initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs):
-        if kernel_id is not None:  # a restart: do it now
-            return await self._voila_initialize(notebook_path, kernel_id, **kwargs)
-        turn = (next(self._arrivals), notebook_path)
-        self._queue.append(turn)
-        try:
-            while not (next_turn(self._queue, self._waiting) == turn and may_warm(
-                    self._warming_now, sum(self._waiting.values()), time.monotonic() - self.last_handout,
-                    calm=self.warm_at_once, burst=self.burst_at_once, quiet=self.quiet_seconds,
-                    rendering=self.pages_rendering())):
-                await asyncio.sleep(0.1)
-        finally:
-            self._queue.remove(turn)
-        self._warming_now += 1
-        try:
-            result = await self._voila_initialize(notebook_path, None, **kwargs)
-            await self._until_waiting(result)
-        finally:
-            self._warming_now -= 1
-        return result
+    def _fill_when_calm(self, delay=None, notebook_name=None, **kwargs) -> None:
+        if delay is not None:  # Voila's first fill when the server starts: at once
+            self._voila_fill(delay, notebook_name, **kwargs)
+            return
+        first = not self._to_refill
+        self._to_refill[notebook_name] = kwargs
+        if first:
+            asyncio.get_event_loop().call_later(0.25, self._refill)
 
-    async def _until_waiting(self, result: dict, limit: float = 120) -> None:
-        """Hold the warm-up slot until the kernel has run its imports and waits for its request."""
-        from voila.request_info_handler import RequestInfoSocketHandler
-
-        deadline = time.monotonic() + limit
-        kernel_id, task = result["kernel_id"], result["task"]
-        while time.monotonic() < deadline and not task.done():
-            if kernel_id in RequestInfoSocketHandler._waiters:
-                return
-            await asyncio.sleep(0.1)
+    def _refill(self) -> None:
+        if not self.calm():
+            asyncio.get_event_loop().call_later(0.25, self._refill)
+            return
+        waiting, self._to_refill = self._to_refill, {}
+        for notebook, kwargs in waiting.items():
+            self._voila_fill(0, notebook, **kwargs)

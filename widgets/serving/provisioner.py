@@ -66,6 +66,9 @@ class Template:
             self.proc = subprocess.Popen(
                 [self.python, "-m", "widgets.serving.kernel_template", str(theirs.fileno())],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL)
+        except OSError:
+            ours.close()
+            raise
         finally:
             theirs.close()
         reader, self._writer = await asyncio.open_connection(sock=ours, limit=1 << 20)
@@ -97,7 +100,7 @@ class Template:
             if not future.done():
                 future.set_exception(TemplateGone("the template stopped"))
         self._pending.clear()
-        code = self.proc.poll() if self.proc else None
+        code = await asyncio.get_running_loop().run_in_executor(None, self.proc.wait) if self.proc else None
         self.log.warning("The kernel template stopped (code %s): new page kernels start as separate processes",
                          code)
 
@@ -169,10 +172,10 @@ def _exists(pid: int) -> bool:
 
 
 class _Shared:
-    """The server's one template (started by the first page kernel), and what was said about it."""
+    """The server's template (started by the first page kernel; one per event loop, and a server has one loop),
+    and whether it could not start."""
 
-    template: Template | None = None
-    starting: asyncio.Task | None = None
+    templates: dict[asyncio.AbstractEventLoop, asyncio.Task] = {}
     gave_up = False
 
 
@@ -180,13 +183,13 @@ async def template_for(python: str, log) -> Template | None:
     """The running template for kernels of ``python``, started if need be; None when pages start as processes."""
     if _Shared.gave_up or not enabled():
         return None
-    if _Shared.template is not None:
-        if _Shared.template.alive and _Shared.template.python == python:
-            return _Shared.template
+    loop = asyncio.get_running_loop()
+    if loop not in _Shared.templates:
+        _Shared.templates[loop] = loop.create_task(_start(python, log))
+    template = await asyncio.shield(_Shared.templates[loop])
+    if template is None or not template.alive or template.python != python:
         return None  # it stopped (said once, when it did), or kernels of another Python: not ours to fork
-    if _Shared.starting is None:
-        _Shared.starting = asyncio.ensure_future(_start(python, log))
-    return await asyncio.shield(_Shared.starting)
+    return template
 
 
 async def _start(python: str, log) -> Template | None:
@@ -198,15 +201,29 @@ async def _start(python: str, log) -> Template | None:
         template.stop()
         log.warning("The kernel template could not start (%s): page kernels start as separate processes", error)
         return None
-    _Shared.template = template
     return template
 
 
 class ForkProvisioner(LocalProvisioner):
-    """jupyter_client's local provisioner, with the kernel forked from the template when it runs."""
+    """jupyter_client's local provisioner, with the kernel forked from the template when it runs.
+
+    Its kernels talk to the server over Unix sockets in the server's private folder of connection files, not
+    over TCP ports on the loopback: kernels that start within milliseconds of each other raced for the ports
+    jupyter_client picks (by binding a port and releasing it), and a few of a hundred died with "Address
+    already in use" before their page was served."""
+
+    async def pre_launch(self, **kwargs: Any) -> dict[str, Any]:
+        km = self.parent
+        if km is not None and enabled() and km.transport == "tcp":
+            folder = os.path.dirname(km.connection_file) or os.getcwd()
+            km.transport, km.cache_ports = "ipc", False
+            km.ip = os.path.join(folder, f"kernel-{self.kernel_id}")  # its sockets: this path + "-" + a number
+        return await super().pre_launch(**kwargs)
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
-        template = await template_for(cmd[0], self.log)
+        # A caller that captures the kernel's output (a test, a tool; never Voila) gets a process of its own.
+        captured = kwargs.get("stdout") is not None or kwargs.get("stderr") is not None
+        template = None if captured else await template_for(cmd[0], self.log)
         if template is not None:
             env = {str(k): str(v) for k, v in (kwargs.get("env") or os.environ).items()}
             try:
