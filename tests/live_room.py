@@ -65,7 +65,7 @@ PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: How often a visible page tells its kernel it is looked at (``widgets.ui.browser.PING_SECONDS``).
 PING_SECONDS = 10
 FACES = (1, 2, 3, 4, 5)
-#: The process every page kernel may be forked from (counted apart from the pages).
+#: In the command line of the process page kernels may be forked from (and of the kernels forked from it).
 TEMPLATE_MARK = "widgets.serving.kernel_template"
 #: Is the text on the console's wall of ideas? Only the wall's texts are read (see ``bench.ON_WALL``).
 ON_IDEA_WALL = """t => [...document.querySelectorAll('.cl-wall .cl-wall-text')].some(el => el.textContent.includes(t))"""
@@ -99,6 +99,18 @@ def _pack(obj) -> bytes:
     return json.dumps(obj).encode()
 
 
+def cpu_seconds(procs) -> dict[tuple, float]:
+    """User + system CPU seconds of each process, by (pid, start time): a pid reused is another process."""
+    out = {}
+    for p in procs:
+        try:
+            times = p.cpu_times()
+            out[(p.pid, p.create_time())] = times.user + times.system
+        except psutil.Error:
+            pass
+    return out
+
+
 class PageClient:
     """One participant's page, held open as the phone's browser holds it (see the module's docstring).
 
@@ -122,6 +134,8 @@ class PageClient:
         self.html_s: float | None = None
         self.usable_s: float | None = None
         self.error = ""
+        #: What the page was doing (said with an error): "html", "websocket", "widget states", "controls".
+        self.stage = ""
         self.closed = False
         self.frames = 0
         self.bytes = 0
@@ -135,7 +149,7 @@ class PageClient:
         self.values: dict[str, dict] = {}  # touchpoint id -> {"enter": ..., "leave": ...} as last sent
         self.idea_text = self.idea_button = ""
         self.idea = ""
-        # answers
+        # answers: a rating is confirmed by its row's status line, an idea by the console showing it
         self.sent = 0
         self.confirmed = 0
         self.refused = 0
@@ -167,6 +181,7 @@ class PageClient:
                     connecting = asyncio.ensure_future(self._connect(timeout))
 
         try:
+            self.stage = "html"
             await http.fetch(HTTPRequest(self.url, request_timeout=timeout, header_callback=self._on_header,
                                          streaming_callback=on_chunk))
             self.html_s = time.monotonic() - t0
@@ -175,14 +190,17 @@ class PageClient:
             if connecting is None or not roots:
                 raise RuntimeError("no kernel id or widget in the page")
             self.root = roots[0]
+            self.stage = "websocket"
             await connecting
+            self.stage = "widget states"
             self.states = await self._request_states(timeout)
             self.usable_s = time.monotonic() - t0
+            self.stage = "controls"
             self._find_controls()
             self._greet()
             return True
         except Exception as exc:  # counted as a page that did not open, with its reason
-            self.error = f"{type(exc).__name__}: {exc}"[:300]
+            self.error = f"{self.stage}: {type(exc).__name__}: {exc}"[:300]
             if connecting is not None and not connecting.done():
                 connecting.cancel()
             self.close()
@@ -421,27 +439,32 @@ class TreeSampler:
         server = psutil.Process(self.server_pid)
         return [server, *server.children(recursive=True)]
 
-    def _cpu(self, procs) -> dict[tuple, float]:
-        out = {}
-        for p in procs:
-            try:
-                times = p.cpu_times()
-                out[(p.pid, p.create_time())] = times.user + times.system
-            except psutil.Error:
-                pass
-        return out
+    async def until_calm(self, limit: float, cores: float = 0.25, window: float = 3.0) -> float:
+        """Wait until the tree uses less than ``cores`` of a core over ``window`` seconds (its kernel pools
+        filled), at most ``limit`` seconds; returns the seconds waited. A room measured on a server still
+        warming its pools would measure the warming."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < limit:
+            before = cpu_seconds(self._tree())
+            await asyncio.sleep(window)
+            after = cpu_seconds(self._tree())
+            if sum(total - before.get(key, 0.0) for key, total in after.items()) / window < cores:
+                break
+        return round(time.monotonic() - t0, 1)
 
     def _groups(self, procs) -> tuple[dict[int, str], dict[int, int]]:
         """The server's and the template's roles by pid, and the page kernel every other process belongs to:
-        itself when its parent is the server or the template, else the kernel its parent belongs to."""
-        parent, role = {}, {self.server_pid: "server"}
+        itself when its parent is the server or the template, else the kernel its parent belongs to. Kernels
+        forked from the template keep its command line: the template is the one whose parent lacks it."""
+        parent, marked = {}, set()
         for p in procs:
             try:
                 parent[p.pid] = p.ppid()
                 if p.pid != self.server_pid and TEMPLATE_MARK in " ".join(p.cmdline()):
-                    role[p.pid] = "template"
+                    marked.add(p.pid)
             except psutil.Error:
                 pass
+        role = {self.server_pid: "server", **{pid: "template" for pid in marked if parent[pid] not in marked}}
         owner = {}
         for pid in parent:
             if pid in role:
@@ -472,7 +495,7 @@ class TreeSampler:
                 template += pss
             elif p.pid in owner:
                 kernels[owner[p.pid]] = kernels.get(owner[p.pid], 0.0) + pss
-        cpu = self._cpu(procs)
+        cpu = cpu_seconds(procs)
         swap = psutil.swap_memory().used
         available_mb = psutil.virtual_memory().available / 2**20
         with self._lock:
@@ -499,7 +522,7 @@ class TreeSampler:
 
     def begin(self) -> None:
         """Start the measured window (CPU counts from here; samples are kept from here)."""
-        cpu = self._cpu(self._tree())
+        cpu = cpu_seconds(self._tree())
         with self._lock:
             self._cpu_start, self._cpu_last = cpu, dict(cpu)
             self.in_window = True
@@ -609,6 +632,7 @@ async def _markers(console, marker: PageClient, end: float, every: float, limit:
         try:
             await seen
             latencies.append(time.monotonic() - t0)
+            marker.confirmed += 1
         except Exception:  # not on the console within ``limit``: counted as never
             latencies.append(float("inf"))
         await asyncio.sleep(max(0.0, every - (time.monotonic() - t0)))
@@ -667,6 +691,7 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
             console = await browser.new_page(viewport={"width": 1400, "height": 1000})
             await console.goto(f"{server.base}/voila/render/facilitador.ipynb?room={room.code}&key={key}")
             await console.locator(".cl-console .cl-wall").first.wait_for(state="visible", timeout=180_000)
+            result["calm_s"] = await sampler.until_calm(limit=300)
 
             tasks.append(asyncio.ensure_future(_keep_alive(pages)))
             t0 = time.monotonic()
@@ -692,6 +717,7 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
             await asyncio.get_running_loop().run_in_executor(None, sampler.begin)
             psutil.cpu_percent()  # the machine's CPU from here
             client0, frames0 = client.cpu_times(), sum(p.frames for p in ok)
+            browser0 = cpu_seconds(client.children(recursive=True))
             bytes0, start = sum(p.bytes for p in ok), time.monotonic()
             end = start + 60 * minutes
             answering = asyncio.ensure_future(_answer([p for p in ok if p is not marker], end, pace, rng))
@@ -707,6 +733,7 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
                 await asyncio.sleep(0.5)
             wall = time.monotonic() - start
             machine_pct, client1 = psutil.cpu_percent(), client.cpu_times()
+            browser1 = cpu_seconds(client.children(recursive=True))
             tree_cpu = await asyncio.get_running_loop().run_in_executor(None, sampler.end)
             cores = psutil.cpu_count() or 1
             result.update({
@@ -714,7 +741,8 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
                 **_stats(latencies, "console"),
                 **_stats([s for p in ok for s in p.saved_s], "saved"),
                 "answers_sent": sum(p.sent for p in ok), "answers_confirmed": sum(p.confirmed for p in ok),
-                "answers_refused": sum(p.refused for p in ok), "answers_unconfirmed": sum(p.pending for p in ok),
+                "answers_refused": sum(p.refused for p in ok),
+                "answers_unconfirmed": sum(p.sent - p.confirmed - p.refused for p in ok),
                 **_lost(store, room.id, ok),
                 "pages_dropped": sum(1 for p in ok if p.closed),
                 "frames_per_s": round((sum(p.frames for p in ok) - frames0) / wall, 1),
@@ -725,6 +753,8 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
                 "cpu_machine_busy_pct": machine_pct,
                 "cpu_client_core_pct": round(100 * ((client1.user + client1.system) - (client0.user + client0.system))
                                              / wall, 1),
+                "cpu_console_browser_core_pct": round(100 * sum(t - browser0.get(k, 0.0) for k, t in browser1.items())
+                                                      / wall, 1),
                 "swap_growth_mb": round((sampler.swap_max - sampler.swap_start) / 2**20, 1),
                 "run_s": round(wall, 1),
             })
@@ -759,15 +789,17 @@ def run_live_room(server: Server, store, n: int, minutes: float, *, notebook: st
     Refuses to start when the free memory does not hold ``n`` pages of ``page_mb``; stops when less than 1 GB
     is left. Every websocket is closed at the end, on an error or on Ctrl-C; the caller stops the server.
 
-    Keys: pages_ok / pages_requested; storm_n, storm_ok, storm_p50_s / p95 / max (request to usable);
-    open_all_s; page_html_* and page_usable_* (every page); console_p50_s / p95 / max (an idea's click to its
-    text on the console), markers, markers_missed; saved_* (a face picked to the row saying it is saved);
-    answers_sent, answers_confirmed, answers_refused, answers_unconfirmed, answers_final (last answer of each
-    participant and touchpoint), answers_stored (of those, stored as sent), answers_lost; pages_dropped;
-    frames_per_s and kbytes_per_s (from the kernels to all pages); kernels, pss_page_median_mb, pss_page_max_mb,
-    pss_total_mb, pss_total_peak_mb, pss_template_mb, pss_server_mb; cpu_tree_core_pct (the server's tree, %
-    of one core), cpu_tree_machine_pct, cpu_machine_busy_pct (everything, Chromium and this client included),
-    cpu_client_core_pct, sampler_cpu_s; swap_growth_mb; run_s."""
+    Keys: calm_s (waited, the console open, for the server to settle); pages_ok / pages_requested; storm_n,
+    storm_ok, storm_p50_s / p95 / max (request to usable); open_all_s; page_html_* and page_usable_* (every
+    page); console_p50_s / p95 / max (an idea's click to its text on the console), markers, markers_missed;
+    saved_* (a face picked to its row saying it is saved); answers_sent, answers_confirmed (a rating's row said
+    saved, an idea was on the console), answers_refused, answers_unconfirmed, answers_final (the last answer of
+    each participant and touchpoint, and the marker's last idea), answers_stored (of those, stored as sent),
+    answers_lost; pages_dropped; frames_per_s and kbytes_per_s (from the kernels to all pages); kernels,
+    pss_page_median_mb, pss_page_max_mb, pss_total_mb, pss_total_peak_mb, pss_template_mb, pss_server_mb;
+    cpu_tree_core_pct (the server's tree, % of one core), cpu_tree_machine_pct, cpu_machine_busy_pct (everything:
+    Chromium, this client and other work too), cpu_client_core_pct (this process: all pages, the sampler),
+    cpu_console_browser_core_pct (Chromium and Playwright's driver), sampler_cpu_s; swap_growth_mb; run_s."""
     return asyncio.run(live_room(server, store, n, minutes, notebook=notebook, storm=storm, pace=pace,
                                  marker_every=marker_every, page_mb=page_mb, sample_every=sample_every,
                                  arrivals_at_once=arrivals_at_once, page_timeout=page_timeout, seed=seed))

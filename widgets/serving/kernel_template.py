@@ -43,31 +43,31 @@ REAP_EVERY = 0.2
 KERNEL_MODULE = "widgets.serving.kernel"
 
 
+#: What a page kernel imports: ipykernel with what it imports while a kernel starts, Voila's helper a preheated
+#: page waits with (28 MB a page imported on its own before), and every app of the notebooks.
+PRELOADED = (
+    "faulthandler", "pdb", "ipykernel.debugger", "ipykernel.kernelapp", "IPython.core.completerlib",
+    "IPython.extensions.storemagic", "tornado.platform.asyncio", "tornado.queues", "tornado.websocket",
+    "voila.utils", "widgets.apps", "widgets.apps.console", "widgets.apps.export_view", "widgets.apps.kit_form",
+    "widgets.apps.my_rooms", "widgets.apps.participant_page", "widgets.apps.stage", "widgets.apps.welcome_page",
+)
+
+
 def prepare() -> None:
     """Import and warm what every page needs, then freeze the garbage collector."""
+    import importlib
+
     from widgets.serving.kernel import page_kernel_class, skip_unused
 
     skip_unused()
-    # What ipykernel imports while a kernel starts, and the notebooks' entry points with every app.
-    import faulthandler  # noqa: F401
-    import pdb  # noqa: F401
-
-    import ipykernel.debugger  # noqa: F401
-    import ipykernel.kernelapp  # noqa: F401
-    import IPython.core.completerlib  # noqa: F401
-    import IPython.extensions.storemagic  # noqa: F401
-    import tornado.platform.asyncio  # noqa: F401
-    import tornado.queues  # noqa: F401
-    import tornado.websocket  # noqa: F401
-    import voila.utils  # noqa: F401  (a preheated page waits for its request with it: 28 MB of imports)
-
-    import widgets.apps  # noqa: F401
-    from widgets.apps import console, export_view, kit_form, my_rooms, participant_page, stage, welcome_page  # noqa: F401
+    for name in PRELOADED:
+        importlib.import_module(name)
+    from widgets import apps
     from widgets.serving.pagebuild import rehearse
     from widgets.workshops import registry
 
     page_kernel_class()
-    widgets.apps._warm()  # Plotly's property tables, the catalogs
+    apps._warm()  # Plotly's property tables, the catalogs
     for exercise in registry.EXERCISES:  # a first build of each view, which costs twice the next ones
         rehearse(exercise)
     gc.collect()
