@@ -9,8 +9,8 @@ PUBLIC_URL ?= http://$(if $(HOST_IP),$(HOST_IP),localhost):$(PORT)
 
 .PHONY: start lab test bench screenshots install install-test chromium postgresql fonts demo clean
 
-# After every install: the lean Plotly table next to the notebooks, our Voila template where Voila finds it.
-PUBLISH = $(BIN)/python -c "from widgets.serving.validators import publish_table; publish_table(); from widgets.serving import voila_template; assert voila_template.install()"
+# After every install: our Voila template where Voila finds it.
+PUBLISH = $(BIN)/python -c "from widgets.serving import voila_template; assert voila_template.install()"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -41,11 +41,10 @@ def test_the_figure_reads_like_a_plotly_figure():
 
 
 def test_the_charts_module_is_built_into_the_template_with_the_trace_types_we_use():
-    from widgets.serving.validators import KEPT
+    from widgets.ui.chartwidget import TRACE_TYPES
 
     module = (voila_template.SOURCE / "static" / "clientelitis-charts.js").read_text()
     assert module.rstrip().endswith("*/") or "export" in module
-    traces = KEPT - {"layout", "data", "frames"}
-    for trace in traces:  # every trace type a chart builder may use is registered in the partial plotly.js
+    for trace in TRACE_TYPES:  # every trace type a chart builder may use is registered in the partial plotly.js
         assert f'"{trace}"' in module, trace
     assert len(module) < 2_500_000  # a partial build, not the whole of plotly.js (4.6 MB)

@@ -1,4 +1,4 @@
-"""What a page kernel loads: Plotly's property table in the part our charts use, and no debugger."""
+"""What a page kernel loads (no debugger), and the trace types our charts use (those the charts' module has)."""
 
 from __future__ import annotations
 
@@ -8,39 +8,21 @@ import sys
 
 import pytest
 
+from widgets.config import ROOT
 from widgets.serving import kernel
-from widgets.serving import validators
-
-ROOT = validators.ROOT
 
 
-def test_the_lean_table_keeps_only_our_chart_types_and_the_layout(tmp_path):
-    assert validators.publish_table(tmp_path)
-    table = json.loads((tmp_path / validators.TABLE_NAME).read_text(encoding="utf-8"))
-    full = json.loads(validators._SOURCE.read_text(encoding="utf-8"))
-    assert {key.split(".", 1)[0] for key in table} == validators.KEPT
-    assert all(table[key] == full[key] for key in table)  # copied as they are
-    assert len(table) < len(full) / 2
-    assert [p.name for p in (tmp_path / "static").iterdir()] == [validators.TABLE_NAME.split("/")[1]]
-
-
-def test_a_lookup_the_lean_table_lacks_loads_the_whole_table():
-    table = validators.LeanTable({"layout": {"x": 1}})
-    assert table.get("layout") == {"x": 1} and not table.complete
-    assert table.get("heatmap.colorscale")["superclass"] == "ColorscaleValidator"
-    assert table.complete and len(table) > 10_000
-
-
-# Run in a fresh interpreter: Plotly reads its table once per process.
+# Run in a fresh interpreter: the apps are built as a page builds them, and their charts are read back.
 _EVERY_CHART = """
-import json, os, sys, tempfile
+import json, os, tempfile
 os.environ["CLIENTELITIS_VAR"] = tempfile.mkdtemp()
-from plotly.validator_cache import ValidatorCache
+from ipywidgets.widgets.widget import _instances
 from widgets.room.store import Store
 from widgets.demo import seed_demo
 from widgets.serving.page import Page
 from widgets.apps.console import FacilitatorApp
 from widgets.apps.participant_page import ParticipantApp
+from widgets.ui.chartwidget import Chart
 from widgets.workshops.registry import EXERCISES
 
 store = Store()
@@ -53,23 +35,18 @@ for panel in console.panels:
     panel.refresh()
 for ex in EXERCISES:
     ParticipantApp(store, Page({"room": room.code, "me": token}), ex)
-import plotly.graph_objects as go
-try:
-    go.Bar(x=[1], y=[1], colour="red")
-    refused = False
-except ValueError:
-    refused = True
-print(json.dumps({"lean": type(ValidatorCache._json_cache).__name__, "complete": ValidatorCache._json_cache.complete,
-                  "refused": refused}))
+charts = [w for w in list(_instances.values()) if isinstance(w, Chart)]
+print(json.dumps({"charts": len(charts), "types": sorted({t["type"] for c in charts for t in c.figure.get("data", [])})}))
 """
 
 
-def test_every_chart_we_draw_is_checked_with_the_lean_table():
+def test_every_chart_we_draw_uses_a_trace_type_the_charts_module_registers():
+    from widgets.ui.chartwidget import TRACE_TYPES
+
     out = subprocess.run([sys.executable, "-c", _EVERY_CHART], capture_output=True, text=True, cwd=ROOT, check=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result["lean"] == "LeanTable"
-    assert not result["complete"]  # no chart needed a part we left out (add its type to KEPT otherwise)
-    assert result["refused"]  # figures are still checked: a misspelt property is refused
+    assert result["charts"] >= 10 and result["types"]
+    assert set(result["types"]) <= TRACE_TYPES, set(result["types"]) - TRACE_TYPES  # add it to TRACE_TYPES
 
 
 def test_voila_starts_page_kernels_with_our_launcher():

@@ -11,7 +11,7 @@ import pytest
 from jupyter_client.manager import start_new_kernel
 
 from widgets.serving import pagebuild
-from widgets.serving.validators import ROOT
+from widgets.config import ROOT
 
 BUILD = """
 import os

@@ -2,7 +2,7 @@
 //
 // A chart's state is its whole Plotly figure (data and layout, as plotly.py writes it); every change redraws
 // it with Plotly.react, which updates only what differs. Plotly here is a partial build with only the trace
-// types our charts use (widgets/validators.py: KEPT): about a fifth of plotly.js, so a page with charts
+// types our charts use (TRACE_TYPES in widgets/ui/chartwidget.py): about a fifth of plotly.js, so a page with charts
 // becomes usable seconds sooner than with the whole library.
 import { describe } from "./chartdata.js";
 import Plotly from "./plotly-partial.js";

@@ -19,10 +19,6 @@ import plotly.io as pio
 from widgets.workshops.feliz.model import FACES
 from widgets.i18n import Translator
 from widgets.ui.text import plot_text
-from widgets.serving.validators import use_lean_table
-
-use_lean_table()  # before the template below is checked: Plotly then reads only the part of its table we use
-
 # Okabe-Ito palette
 BLUE = "#0072B2"
 

@@ -19,9 +19,9 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import traitlets
 
-from widgets.serving.validators import use_lean_table
-
-use_lean_table()
+#: The trace types our chart builders use: the partial plotly.js the charts' module is built with registers
+#: these (frontend/src/charts.js; a test checks both lists agree, and that every chart drawn uses only these).
+TRACE_TYPES = frozenset({"scatter", "bar", "pie", "scatterpolar", "sankey", "indicator"})
 
 #: Where the charts' module is, under Voila's address (our template's static files).
 MODULE = "voila/static/clientelitis-charts.js"
