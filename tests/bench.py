@@ -585,6 +585,118 @@ def closed_page_lifetime(server: Server, url: str, limit: float = 300) -> float:
     return float("nan")
 
 
+
+# -- 7. a kernel ready after its request ---------------------------------------------------------------
+def kernel_ready(forked: bool, rounds: int) -> dict:
+    """Seconds from asking for a page kernel (as Voila does: our kernel spec manager, jupyter_client's kernel
+    manager) until it listens (``start_kernel`` returns) and until it answers its first ``kernel_info``, forked
+    from the template or started as a process; medians of ``rounds`` kernels started one after the other (the
+    template's own start is not counted). jupyter_client's ``wait_for_ready`` is not used: it then waits 0.2 s
+    for IOPub to fall silent."""
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    from widgets.serving.kernel import PageKernelSpecManager
+
+    previous = os.environ.get("CLIENTELITIS_FORK")
+    os.environ["CLIENTELITIS_FORK"] = "1" if forked else "0"
+
+    async def one() -> tuple[float, float]:
+        km = AsyncKernelManager(kernel_name="python3", kernel_spec_manager=PageKernelSpecManager())
+        t0 = time.perf_counter()
+        await km.start_kernel(cwd=str(ROOT / "workshops"))
+        listening = time.perf_counter() - t0
+        kc = km.client()
+        kc.start_channels()
+        try:
+            msg_id = kc.kernel_info()
+            while (await kc.get_shell_msg(timeout=120))["parent_header"].get("msg_id") != msg_id:
+                pass
+            return listening, time.perf_counter() - t0
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    async def run() -> list[tuple[float, float]]:
+        await one()  # the template starts with the first kernel
+        return [await one() for _ in range(rounds)]
+
+    try:
+        times = asyncio.run(run())
+    finally:
+        if previous is None:
+            os.environ.pop("CLIENTELITIS_FORK", None)
+        else:
+            os.environ["CLIENTELITIS_FORK"] = previous
+    return {"listening_s": statistics.median(t[0] for t in times), "answers_s": statistics.median(t[1] for t in times),
+            "rounds": rounds}
+
+# -- 8. a room on Binder ----------------------------------------------------------------------------
+def _pss_mb(procs) -> float:
+    total = 0.0
+    for p in procs:
+        try:
+            total += p.memory_full_info().pss / 2**20
+        except Exception:  # a process that ended meanwhile
+            pass
+    return total
+
+
+def binder_room(people: int = 40) -> dict:
+    """A room of ``people`` as Binder serves it: Voila as an extension of a Jupyter server configured as
+    binder/postBuild configures it (binder/jupyter_server_config.json), the console and every participant's page
+    opened, each with its kernel. Returns the memory of the server and all its processes (PSS) in MB."""
+    import psutil
+
+    from widgets.room.store import Store
+
+    var = Path(tempfile.mkdtemp(prefix="bench-binder-"))
+    config = var / "jupyter"  # where binder/postBuild puts them: the environment's settings
+    config.mkdir()
+    (config / "jupyter_server_config.json").write_bytes((ROOT / "binder" / "jupyter_server_config.json").read_bytes())
+    store = Store(f"sqlite:///{var / 'clientelitis.sqlite3'}")
+    room, key = store.create_room("Binder", "hotel", "es", expected_size=people)
+    tokens = [store.join(room, f"Persona {i}", f"Equipo {i % 5}")[1] for i in range(people)]
+    port = _free_port()
+    env = dict(os.environ, CLIENTELITIS_VAR=str(var), JUPYTER_CONFIG_PATH=str(config),
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")])))
+    log = open(var / "server.log", "w")
+    server = subprocess.Popen([sys.executable, "-m", "jupyter_server", f"--port={port}", "--no-browser",
+                               "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--allow-root",
+                               f"--ServerApp.root_dir={ROOT}"], cwd=ROOT, env=env, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/voila/render/workshops"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=5)
+                break
+            except OSError:
+                time.sleep(0.3)
+        pages = [f"{base}/facilitador.ipynb?room={room.code}&key={key}"]
+        pages += [f"{base}/01_sale_mas_feliz.ipynb?room={room.code}&me={t}" for t in tokens]
+        served = sum(_get(url, 120) is not None for url in pages)
+        time.sleep(5)
+        tree = psutil.Process(server.pid)
+        procs = [tree, *tree.children(recursive=True)]
+        template = [p for p in tree.children() if "widgets.serving.kernel_template" in " ".join(p.cmdline())]
+        kernels = [p for p in procs if p is not tree and p not in template]
+        return {"people": people, "served": served, "pages": len(pages), "kernels": len(kernels),
+                "forked": sum(1 for p in kernels if template and p.ppid() == template[0].pid),
+                "total_mb": _pss_mb(procs), "server_mb": _pss_mb([tree]), "template_mb": _pss_mb(template),
+                "per_page_mb": _pss_mb(kernels) / max(1, len(kernels))}
+    finally:
+        os.killpg(server.pid, 15)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, 9)
+        log.close()
+        store.dispose()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writers", type=int, default=100)

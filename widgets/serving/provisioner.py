@@ -234,5 +234,21 @@ class ForkProvisioner(LocalProvisioner):
                 self.process = ForkedKernel(pid, template)
                 self.pid = self.pgid = pid  # the kernel leads a session (and process group) of its own
                 self.cwd = kwargs.get("cwd", os.getcwd())
+                await self._until_listening()
                 return self.connection_info
         return await super().launch_kernel(cmd, **kwargs)
+
+    async def _until_listening(self, limit: float = 10.0) -> None:
+        """Wait until the kernel has bound its sockets (their files appear), at most ``limit`` seconds.
+
+        A client that connects before then is refused, and ZMQ tries again only after its reconnect interval
+        (100 ms): a forked kernel that listens after 50 ms answered its first message after 120-170 ms."""
+        info = self.connection_info
+        if info.get("transport") != "ipc":
+            return
+        paths = [f"{info['ip']}-{info[name]}" for name in ("shell_port", "iopub_port", "control_port")]
+        deadline = time.monotonic() + limit
+        while not all(os.path.exists(path) for path in paths) and time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return
+            await asyncio.sleep(0.002)
