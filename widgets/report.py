@@ -27,7 +27,6 @@ from widgets.workshops.varita.charts import emotion_curve, fans_gauge, gain_dumb
 from widgets.workshops.feliz.charts import happiness_dumbbell
 from widgets.workshops.clientelitis.charts import waves_chart
 from widgets.export import Snapshot, _when, action_plan_sheet
-from widgets.i18n import Translator
 from widgets.room.store import Room, Store
 from widgets.ui.text import esc
 from widgets.serving.voila_template import SOURCE

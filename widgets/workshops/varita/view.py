@@ -19,7 +19,7 @@ from widgets.ui.text import TextError, esc
 from widgets.ui.panel import Revealable
 from widgets.room.phases import anonymous
 from widgets.ui.rows import Action, Rows, row
-from widgets.ui.blocks import Notice, card, field_for, html, icon, pager_labels
+from widgets.ui.blocks import Notice, card, html, icon, pager_labels
 from widgets.ui.wall import Wall
 
 REFUSALS = (StoreError, TextError, RatingError)
