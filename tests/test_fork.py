@@ -109,6 +109,45 @@ def test_page_kernels_are_forked_from_the_template_and_run_a_page(loop):
     loop.run_until_complete(check())
 
 
+def test_a_forked_kernel_answers_the_widgets_front_end(loop):
+    """ipywidgets was imported by the template, before any kernel: the kernel still answers its front end's
+    control comm (every widget's state in one message) and the comms of the widgets it shows."""
+    from ipywidgets._version import __control_protocol_version__
+
+    async def check():
+        km = await _start()
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            reply = await kc.execute_interactive("import ipywidgets as W\nbutton = W.Button(description='Entrar')\n"
+                                                 "print(button.model_id)", timeout=60,
+                                                 output_hook=lambda m: seen.append(m["content"].get("text", "")))
+            assert reply["content"]["status"] == "ok"
+            comm_id = "control-" + os.urandom(4).hex()
+            kc.shell_channel.send(kc.session.msg(
+                "comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget.control", "data": {}},
+                metadata={"version": __control_protocol_version__}))
+            kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id,
+                                                              "data": {"method": "request_states"}}))
+            while True:
+                msg = await kc.get_iopub_msg(timeout=60)
+                content = msg["content"]
+                if msg["msg_type"] == "comm_close" and content.get("comm_id") == comm_id:
+                    raise AssertionError("the kernel refused the control comm")
+                if msg["msg_type"] == "comm_msg" and content.get("comm_id") == comm_id:
+                    return content["data"]
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel(now=True)
+
+    seen: list[str] = []
+    data = loop.run_until_complete(check())
+    assert data["method"] == "update_states"
+    states = data["states"]
+    assert states["".join(seen).strip()]["state"]["description"] == "Entrar"
+
+
 def test_two_forked_kernels_draw_different_random_numbers(loop):
     async def check():
         kms = [await _start(), await _start()]
@@ -206,7 +245,7 @@ def test_when_the_template_is_killed_kernels_start_as_processes_and_the_log_says
     loop.run_until_complete(check())
 
 
-def test_a_template_that_cannot_start_is_reported_once_and_kernels_start_as_before(caplog, monkeypatch):
+def test_a_template_that_cannot_start_is_reported_once_and_kernels_start_as_before(loop, caplog, monkeypatch):
     monkeypatch.setattr(provisioner._Shared, "templates", {})
     monkeypatch.setattr(provisioner._Shared, "gave_up", False)
 
@@ -216,7 +255,7 @@ def test_a_template_that_cannot_start_is_reported_once_and_kernels_start_as_befo
             second = await provisioner.template_for(sys.executable, LOG)
         return first, second
 
-    assert asyncio.run(check()) == (None, None)
+    assert loop.run_until_complete(check()) == (None, None)
     said = [r.getMessage() for r in caplog.records if "could not start" in r.getMessage()]
     assert len(said) == 1, said
 

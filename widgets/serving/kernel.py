@@ -137,6 +137,8 @@ def main() -> None:
         app.initialize()
         if app.parent_handle and os.getppid() != app.parent_handle:  # forked: started by the template
             app.poller = ServerWatch(app.parent_handle)
+        if "ipywidgets" in sys.modules:  # imported before this kernel existed (the template): the front end's
+            sys.modules["ipywidgets"].register_comm_target()  # messages need its comm targets all the same
     except KeyboardInterrupt:  # the server stopped (Ctrl-C) while this kernel was still starting: nothing to say
         sys.exit(0)
     app.start()

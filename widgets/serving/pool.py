@@ -157,8 +157,13 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         return size
 
     async def _shrink(self, notebook: str, surplus: int) -> None:
+        """Shut down ``surplus`` ready pages: only those waiting for a request (one still running its notebook
+        would end it with an error in the log)."""
+        from voila.request_info_handler import RequestInfoSocketHandler
+
         pool = self._pools.get(notebook, [])
-        spare = [task for task in pool if task.done() and not task.exception()][-surplus:]
+        spare = [task for task in pool if task.done() and not task.exception()
+                 and task.result()["kernel_id"] in RequestInfoSocketHandler._waiters][-surplus:]
         for task in spare:
             pool.remove(task)
             kernel_id = task.result()["kernel_id"]
