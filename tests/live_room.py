@@ -10,8 +10,10 @@ page is played by this module, speaking to Voila as the page's own script (``fro
   (``username-<host>-<port>``), sent back on every later request, as a browser does;
 * as soon as the kernel id has arrived, the kernel's websocket (``/api/kernels/<id>/channels?session_id=...``,
   with the page's ``Origin``) offering the ``v1.kernel.websocket.jupyter.org`` subprotocol, which
-  ``@jupyterlab/services`` offers and jupyter_server selects (binary frames the server forwards without
-  decoding them); a ``kernel_info_request`` first, as ``KernelConnection`` sends on connecting;
+  ``@jupyterlab/services`` offers and jupyter_server selects (binary frames: the server passes the kernel's
+  messages on without decoding their content or encoding them again as JSON text, the legacy protocol's cost,
+  which a client offering no subprotocol gets); a ``kernel_info_request`` first, as ``KernelConnection`` sends
+  on connecting;
 * once the HTML has ended, ipywidgets 8's control comm (``jupyter.widget.control``) and ``request_states``:
   one ``update_states`` reply holds every widget's state;
 * the widgets a phone would use, found from the root model through ``children``: the page's
@@ -21,7 +23,9 @@ page is played by this module, speaking to Voila as the page's own script (``fro
 * an answer is a face picked: an ``update`` of the scale's ``value`` (as ``model.save_changes()`` sends); the
   row's status line updating ("✓ Guardado…", or an error) is the page confirming it;
 * every frame the kernel sends is read as it arrives (a phone does not leave its socket unread); only the
-  header and, for the few comms watched, the content are decoded.
+  header and, for the few comms watched, the content are decoded;
+* leaving, the page's ``pagehide`` beacon: ``POST /voila/api/shutdown/<kernel id>`` with an ``_xsrf`` field
+  equal to an ``_xsrf`` cookie the page set itself (Tornado's double-submit check; Voila sets none).
 
 The room is open on ¿Sale más feliz? with its results revealed. One of the N pages is a marker: instead of
 rating it sends ideas (the "idea" step, its text box and its button, clicked with ``{"event": "click"}``), each
@@ -119,7 +123,7 @@ class PageClient:
 
     def __init__(self, base: str, notebook: str, room_code: str, token: str, participant_id: int,
                  touchpoints: dict[str, str]):
-        self.base, self.notebook = base, notebook
+        self.base = base
         self.url = f"{base}/voila/render/{notebook}?room={room_code}&me={token}"
         self.participant_id = participant_id
         #: Touchpoint id by its name (the scales name their touchpoint in ``context``).
@@ -139,8 +143,11 @@ class PageClient:
         self.closed = False
         self.frames = 0
         self.bytes = 0
-        #: What to do with a message on a comm: comm id -> fn(data); only these comms' contents are decoded.
-        self._watched: dict[str, Callable[[dict], object]] = {}
+        #: What to do with a message on a comm: comm id -> fn(data), or fn(None) when the kernel closes it; only
+        #: these comms' messages are decoded.
+        self._watched: dict[str, Callable[[dict | None], object]] = {}
+        #: The kernel's last words on stderr (``No such comm target registered``...), said with an error.
+        self.stderr = ""
         self._kernel_info: asyncio.Future | None = None
         # the feliz view's controls
         self.bridge = self.steps = self.body = ""
@@ -223,7 +230,9 @@ class PageClient:
         """ipywidgets 8's front end: open the control comm, ask for every state, close the comm."""
         control = uuid.uuid4().hex
         reply = asyncio.get_running_loop().create_future()
-        self._watched[control] = lambda data: reply.done() or reply.set_result(data)
+        self._watched[control] = lambda data: reply.done() or (
+            reply.set_result(data) if data is not None
+            else reply.set_exception(RuntimeError(f"the kernel closed the control comm: {self.stderr.strip()}")))
         self._send("shell", "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
                    {"version": "1.0.0"})
         self._send("shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
@@ -277,6 +286,10 @@ class PageClient:
         if not (self.bridge and self.steps and self.scales):
             raise RuntimeError("the page lacks its bridge, steps or scales")
 
+    def forget_states(self) -> None:
+        """Drop the widgets' states once the controls are found (about a megabyte a page in this process)."""
+        self.states = {}
+
     def _greet(self) -> None:
         """What the bridge's front end does when drawn: report the page's address, then that it is ready."""
         self.update(self.bridge, {"href": self.url})
@@ -318,32 +331,35 @@ class PageClient:
             msg_type = json.loads(parts[0])["msg_type"]
             if msg_type == "kernel_info_reply" and self._kernel_info and not self._kernel_info.done():
                 self._kernel_info.set_result(None)
-            elif msg_type == "comm_msg" and self._watched:
+            elif msg_type in ("comm_msg", "comm_close") and self._watched:
                 content = parts[3]
                 found = _COMM_ID.search(content, max(0, content.rfind(b'"comm_id"')))
                 handle = found and self._watched.get(found.group(1).decode())
                 if handle:
-                    handle(json.loads(content)["data"])
+                    handle(json.loads(content)["data"] if msg_type == "comm_msg" else None)
+            elif msg_type == "stream" and channel == "iopub":
+                content = json.loads(parts[3])
+                if content.get("name") == "stderr":
+                    self.stderr = content.get("text", "")[-300:]
         except Exception as exc:  # a frame this client cannot read: said in the results
             self.error = self.error or f"reading a frame: {type(exc).__name__}: {exc}"[:300]
 
     # -- answering -----------------------------------------------------------------------------------
-    def answer(self, rng: random.Random) -> bool:
-        """Pick another face on a touchpoint whose last answer is confirmed; False when none is free."""
+    def answer(self, rng: random.Random) -> None:
+        """Pick another face on a touchpoint whose last answer is confirmed (none free: no answer this time)."""
         free = [s for s in self.scales if self.status[s[0]] not in self._pending]
         if not free or self.closed:
-            return False
+            return
         tp_id, side, scale = rng.choice(free)
         value = rng.choice([v for v in FACES if v != self.values[tp_id].get(side)])
         self.update(scale, {"value": value})
         self.values[tp_id][side] = value
         self._pending[self.status[tp_id]] = time.monotonic()
         self.sent += 1
-        return True
 
-    def _on_status(self, status: str, data: dict) -> None:
+    def _on_status(self, status: str, data: dict | None) -> None:
         """A row's status line changed: the answer was saved, or refused (an error in the line)."""
-        value = data.get("state", {}).get("value")
+        value = (data or {}).get("state", {}).get("value")
         sent = self._pending.pop(status, None)
         if value is None or sent is None:
             return
@@ -361,8 +377,8 @@ class PageClient:
         """Go to the "idea" step, and wait for the page to show its form (the body's new children)."""
         shown = asyncio.get_running_loop().create_future()
 
-        def on_body(data: dict) -> None:
-            children = data.get("state", {}).get("children")
+        def on_body(data: dict | None) -> None:
+            children = (data or {}).get("state", {}).get("children")
             if children is not None and not shown.done():
                 shown.set_result(children)
 
@@ -411,9 +427,10 @@ class PageClient:
 class TreeSampler:
     """Memory and CPU of the Voila server's process tree, sampled every ``every`` seconds in a thread.
 
-    Processes are told apart by their place in the tree, not their command lines (kernels may come from a
-    fork): the server; the template (``TEMPLATE_MARK`` in its command line) kernels may be forked from; and
-    every other descendant a page kernel, together with its own children. PSS (proportional set size) splits
+    Processes are told apart by their place in the tree, not by their command lines (a kernel forked from the
+    template keeps the template's): the server; the template kernels may be forked from (the topmost process
+    with ``TEMPLATE_MARK`` in its command line); and every other descendant a page kernel (a child of the server
+    or of the template), together with its own children. PSS (proportional set size) splits
     the memory pages share (a forked kernel's, libraries') between them, so the sum is what the tree takes.
     Reading a process's PSS walks its page tables (about 6 ms of system time per 110 MB kernel): hundreds of
     kernels are sampled at most every few tens of seconds, in this thread, not on the pages' event loop.
@@ -439,18 +456,27 @@ class TreeSampler:
         server = psutil.Process(self.server_pid)
         return [server, *server.children(recursive=True)]
 
-    async def until_calm(self, limit: float, cores: float = 0.25, window: float = 3.0) -> float:
-        """Wait until the tree uses less than ``cores`` of a core over ``window`` seconds (its kernel pools
-        filled), at most ``limit`` seconds; returns the seconds waited. A room measured on a server still
-        warming its pools would measure the warming."""
+    async def until_calm(self, limit: float, cores: float = 0.25, window: float = 5.0, times: int = 2) -> float:
+        """Wait until the tree used less than ``cores`` of a core in ``times`` windows of ``window`` seconds in a
+        row (its kernel pools filled: refills pause a few seconds after each page handed out, so one quiet
+        window is not enough), at most ``limit`` seconds; returns the seconds waited. A room measured on a
+        server still warming its pools would measure the warming."""
         t0 = time.monotonic()
-        while time.monotonic() - t0 < limit:
-            before = cpu_seconds(self._tree())
+        calm = 0
+        before = cpu_seconds(self._tree())
+        while calm < times and time.monotonic() - t0 < limit:
             await asyncio.sleep(window)
             after = cpu_seconds(self._tree())
-            if sum(total - before.get(key, 0.0) for key, total in after.items()) / window < cores:
-                break
+            used = sum(total - before.get(key, 0.0) for key, total in after.items())
+            calm = calm + 1 if used / window < cores else 0
+            before = after
         return round(time.monotonic() - t0, 1)
+
+    def pids(self) -> set[int]:
+        try:
+            return {p.pid for p in self._tree()}
+        except psutil.Error:
+            return set()
 
     def _groups(self, procs) -> tuple[dict[int, str], dict[int, int]]:
         """The server's and the template's roles by pid, and the page kernel every other process belongs to:
@@ -690,7 +716,11 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
                                                args=CHROMIUM_ARGS)
             console = await browser.new_page(viewport={"width": 1400, "height": 1000})
             await console.goto(f"{server.base}/voila/render/facilitador.ipynb?room={room.code}&key={key}")
-            await console.locator(".cl-console .cl-wall").first.wait_for(state="visible", timeout=180_000)
+            try:
+                await console.locator(".cl-console .cl-wall").first.wait_for(state="visible", timeout=180_000)
+            except Exception as exc:
+                state = await console.evaluate("() => document.body.dataset.clState")
+                raise RuntimeError(f"the console showed no wall of ideas in 180 s (its page: {state})") from exc
             result["calm_s"] = await sampler.until_calm(limit=300)
 
             tasks.append(asyncio.ensure_future(_keep_alive(pages)))
@@ -710,6 +740,8 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
             if marker not in ok:
                 raise RuntimeError(f"the marker's page did not open: {marker.error}")
             await marker.open_idea_form()
+            for p in ok:
+                p.forget_states()
             print(f"live room: {len(ok)}/{n} pages open after {result['open_all_s']} s", file=sys.stderr,
                   flush=True)
 
@@ -717,7 +749,8 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
             await asyncio.get_running_loop().run_in_executor(None, sampler.begin)
             psutil.cpu_percent()  # the machine's CPU from here
             client0, frames0 = client.cpu_times(), sum(p.frames for p in ok)
-            browser0 = cpu_seconds(client.children(recursive=True))
+            server_pids = sampler.pids()  # the caller may have started the server from this process
+            browser0 = cpu_seconds(c for c in client.children(recursive=True) if c.pid not in server_pids)
             bytes0, start = sum(p.bytes for p in ok), time.monotonic()
             end = start + 60 * minutes
             answering = asyncio.ensure_future(_answer([p for p in ok if p is not marker], end, pace, rng))
@@ -733,7 +766,8 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
                 await asyncio.sleep(0.5)
             wall = time.monotonic() - start
             machine_pct, client1 = psutil.cpu_percent(), client.cpu_times()
-            browser1 = cpu_seconds(client.children(recursive=True))
+            server_pids |= sampler.pids()
+            browser1 = cpu_seconds(c for c in client.children(recursive=True) if c.pid not in server_pids)
             tree_cpu = await asyncio.get_running_loop().run_in_executor(None, sampler.end)
             cores = psutil.cpu_count() or 1
             result.update({
@@ -755,6 +789,7 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
                                              / wall, 1),
                 "cpu_console_browser_core_pct": round(100 * sum(t - browser0.get(k, 0.0) for k, t in browser1.items())
                                                       / wall, 1),
+                "client_rss_mb": round(client.memory_info().rss / 2**20),
                 "swap_growth_mb": round((sampler.swap_max - sampler.swap_start) / 2**20, 1),
                 "run_s": round(wall, 1),
             })
@@ -799,7 +834,8 @@ def run_live_room(server: Server, store, n: int, minutes: float, *, notebook: st
     pss_page_median_mb, pss_page_max_mb, pss_total_mb, pss_total_peak_mb, pss_template_mb, pss_server_mb;
     cpu_tree_core_pct (the server's tree, % of one core), cpu_tree_machine_pct, cpu_machine_busy_pct (everything:
     Chromium, this client and other work too), cpu_client_core_pct (this process: all pages, the sampler),
-    cpu_console_browser_core_pct (Chromium and Playwright's driver), sampler_cpu_s; swap_growth_mb; run_s."""
+    cpu_console_browser_core_pct (Chromium and Playwright's driver), sampler_cpu_s; client_rss_mb; swap_growth_mb;
+    run_s."""
     return asyncio.run(live_room(server, store, n, minutes, notebook=notebook, storm=storm, pace=pace,
                                  marker_every=marker_every, page_mb=page_mb, sample_every=sample_every,
                                  arrivals_at_once=arrivals_at_once, page_timeout=page_timeout, seed=seed))
