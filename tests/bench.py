@@ -280,8 +280,8 @@ class Server:
     def kernels(self) -> list:
         import psutil
 
-        try:  # our kernels run ``-m widgets.serving.kernel``, stock ones ``-m ipykernel_launcher``: both name their file
-            return [c for c in psutil.Process(self.proc.pid).children(recursive=True) if _kernel_id(c)]
+        try:  # stock kernels run ``-m ipykernel_launcher`` and name their file; ours are forked
+            return [c for c in psutil.Process(self.proc.pid).children(recursive=True) if kernel_id_of(c)]
         except psutil.Error:
             return []
 
@@ -330,11 +330,14 @@ def storm(server: Server, url: str, n: int, timeout: float) -> dict:
             "preheated": server.log().count("Using pre-heated kernel") if server.label == "ours" else 0}
 
 
-def _kernel_id(proc) -> str:
-    import re
-
+def kernel_id_of(proc) -> str:
+    """The id of the kernel ``proc`` runs, or an empty string: a kernel started as a process names its connection
+    file in its command line; a forked one has the template's command line, and its Unix sockets carry the id."""
     try:
         found = re.search(r"kernel-([0-9a-f-]{36})\.json", " ".join(proc.cmdline()))
+        if not found:
+            paths = " ".join(c.laddr for c in proc.net_connections(kind="unix") if isinstance(c.laddr, str))
+            found = re.search(r"kernel-([0-9a-f-]{36})-\d+", paths)
     except Exception:
         return ""
     return found.group(1) if found else ""
@@ -697,6 +700,78 @@ def binder_room(people: int = 40) -> dict:
         store.dispose()
 
 
+
+# -- 9. a live room --------------------------------------------------------------------------------------
+def live_room_rows(n: int, minutes: float, forked: bool) -> tuple[list, dict]:
+    """:func:`tests.live_room.run_live_room` on a server of its own: ``n`` participants on the welcome page
+    (where the QR code takes them; it follows the room's workshop), the console in Chromium, ``minutes`` of
+    answers; kernels forked from the template or (``forked`` False) started as processes."""
+    from tests.live_room import run_live_room
+    from widgets.room.store import Store
+
+    var = Path(tempfile.mkdtemp(prefix=f"bench-live-{n}-"))
+    store = Store(f"sqlite:///{var / 'clientelitis.sqlite3'}")
+    label = "forked" if forked else "processes"
+    server = Server("ours", var, extra_env=None if forked else {"CLIENTELITIS_FORK": "0"})
+    try:
+        r = run_live_room(server, store, n, minutes, notebook="00_bienvenida.ipynb", page_mb=50 if forked else 130)
+    finally:
+        server.stop()
+        store.dispose()
+    print(f"live room {n} {label}: {r}", flush=True)
+    area = f"live {n}"
+    storm_target = "p95 < 2" if n == 300 else ""
+    rows = [
+        (area, f"{label}: pages open / requested; answers sent / lost ({r['run_s'] / 60:.0f} min)",
+         f"{r['pages_ok']}/{r['pages_requested']}; {r['answers_sent']} / {r['answers_lost']}", "0 lost"),
+        (area, f"{label}: join storm of {r['storm_n']} at once, request to usable p50 / p95 (s)",
+         f"{r['storm_p50_s']:.2f} / {r['storm_p95_s']:.2f}", storm_target),
+        (area, f"{label}: answer to the console's wall, p50 / p95 (s)",
+         f"{r['console_p50_s']:.2f} / {r['console_p95_s']:.2f}", "p95 < 1"),
+        (area, f"{label}: answer to 'saved' on the phone, p50 / p95 (s)", f"{r['saved_p50_s']:.2f} / {r['saved_p95_s']:.2f}",
+         ""),
+        (area, f"{label}: memory per page (PSS), median / max (MB)",
+         f"{r['pss_page_median_mb']:.0f} / {r['pss_page_max_mb']:.0f}", "≤ 25" if forked else ""),
+        (area, f"{label}: memory in all (PSS: server, template, {r['kernels']} kernels incl. ready ones), end / peak (GB)",
+         f"{r['pss_total_mb'] / 1024:.1f} / {r['pss_total_peak_mb'] / 1024:.1f}", ""),
+        (area, f"{label}: server / template (PSS, MB)", f"{r['pss_server_mb']:.0f} / {r['pss_template_mb']:.0f}", ""),
+        (area, f"{label}: CPU of the server and its kernels (% of one core; machine busy %)",
+         f"{r['cpu_tree_core_pct']:.0f} ({r['cpu_machine_busy_pct']:.0f} %)", ""),
+        (area, f"{label}: swap grown (MB)", f"{r['swap_growth_mb']:.0f}", "0"),
+    ]
+    return rows, r
+
+
+def bench_kernels(args) -> list[tuple[str, str, str, str]]:
+    """Kernel start, live rooms of 100 and 300 (forked) and 100 (processes), and a room of 40 on Binder."""
+    rows = []
+    fork, process = kernel_ready(True, 20), kernel_ready(False, 5)
+    print(f"kernel ready: forked {fork}, process {process}", flush=True)
+    rows.append(("kernels", "forked page kernel: request to listening / to its first answer, median of 20 (ms)",
+                 f"{fork['listening_s'] * 1000:.0f} / {fork['answers_s'] * 1000:.0f}", "≤ 50"))
+    rows.append(("kernels", "kernel started as a process: request to its first answer, median of 5 (ms; the "
+                 "notebook's imports follow)", f"{process['answers_s'] * 1000:.0f}", ""))
+    results = {}
+    for n, forked in ((100, True), (300, True), (100, False)):
+        if n > args.live_max:
+            continue
+        new, results[(n, forked)] = live_room_rows(n, args.live_minutes, forked)
+        rows += new
+    if (100, True) in results and (100, False) in results:
+        on, off = results[(100, True)], results[(100, False)]
+        rows.append(("live 100", "processes / forked: memory per page (median PSS) and in all",
+                     f"{off['pss_page_median_mb'] / on['pss_page_median_mb']:.1f}× / "
+                     f"{off['pss_total_mb'] / on['pss_total_mb']:.1f}×", ""))
+    binder = binder_room(40)
+    print(f"binder room: {binder}", flush=True)
+    rows.append(("binder", f"a room of 40 as Binder serves it (Jupyter server + Voila extension, console and "
+                 f"{binder['served'] - 1} participants' pages, {binder['forked']} kernels forked): memory in all (PSS, GB)",
+                 f"{binder['total_mb'] / 1024:.2f}", "< 2"))
+    rows.append(("binder", "the same: per page / server / template (PSS, MB)",
+                 f"{binder['per_page_mb']:.0f} / {binder['server_mb']:.0f} / {binder['template_mb']:.0f}", ""))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--writers", type=int, default=100)
@@ -708,7 +783,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--live", type=int, default=50)
     parser.add_argument("--markers", type=int, default=20)
-    parser.add_argument("--skip", default="", help="comma-separated parts to skip: store,aggregate,voila")
+    parser.add_argument("--live-minutes", type=float, default=10, help="how long each live room runs")
+    parser.add_argument("--live-max", type=int, default=300, help="the largest live room")
+    parser.add_argument("--skip", default="", help="comma-separated parts to skip: store,aggregate,voila,kernels")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     rows = []
@@ -722,6 +799,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(f"{a}: {m}: {v}" for a, m, v, _t in rows), flush=True)
     if "voila" not in skip:
         rows += bench_voila(args)
+    if "kernels" not in skip:
+        rows += bench_kernels(args)
     width = max(len(r[1]) for r in rows)
     lines = [f"{'area':<11} {'measure':<{width}} {'value':>14}  target"]
     lines += [f"{a:<11} {m:<{width}} {v:>14}  {t}" for a, m, v, t in rows]
@@ -839,8 +918,8 @@ def _after_storm(server: Server, store, room, key: str, args, uss_pages: list[fl
     import psutil
 
     consoles = server.kernels_of("facilitador.ipynb")
-    console_mb = max(_uss_mb([k for k in server.kernels() if _kernel_id(k) in consoles]) or [float("nan")])
-    pages = [k for k in server.kernels() if _kernel_id(k) not in consoles]
+    console_mb = max(_uss_mb([k for k in server.kernels() if kernel_id_of(k) in consoles]) or [float("nan")])
+    pages = [k for k in server.kernels() if kernel_id_of(k) not in consoles]
     uss_now = _uss_mb(pages)
     server_mb = psutil.Process(server.proc.pid).memory_full_info().uss / 2**20
     per_kernel = max(uss_now + uss_pages) if (uss_now or uss_pages) else float("nan")

@@ -416,16 +416,14 @@ def test_kill_9_while_20_participants_answer_loses_no_acknowledged_answer(browse
 def _kernel_process(server, kernel_id: str):
     import psutil
 
+    from tests.bench import kernel_id_of
+
     for proc in psutil.Process(server.proc.pid).children(recursive=True):
-        try:
-            if any(f"kernel-{kernel_id}.json" in part for part in proc.cmdline()):
-                return proc
-        except psutil.NoSuchProcess:
-            continue
+        if kernel_id_of(proc) == kernel_id:
+            return proc
     raise AssertionError(f"no process for kernel {kernel_id}")
 
 
-@pytest.mark.browser
 def test_killed_kernel_then_reload_of_the_same_link_restores_the_answers(voila_server, context):
     from playwright.sync_api import expect
 
