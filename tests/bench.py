@@ -277,6 +277,19 @@ class Server:
             time.sleep(1)
         return float("nan")
 
+    def wait_for_planned_pool(self, notebook: str, limit: float) -> float:
+        """Seconds until ``notebook``'s pool holds the size the server last planned for it (from its log; nan:
+        not in time): the room's people may then arrive, as they do minutes after it was created."""
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < limit:
+            log = self.log()
+            plans = list(re.finditer(rf"Kernel pool for {re.escape(notebook)}: \d+ -> (\d+) ready pages", log))
+            if plans and f"Kernel pool of {notebook} is filled with {plans[-1].group(1)} kernel(s)" in \
+                    log[plans[-1].end():]:
+                return time.monotonic() - t0
+            time.sleep(1)
+        return float("nan")
+
     def kernels(self) -> list:
         import psutil
 
@@ -714,7 +727,8 @@ def live_room_rows(n: int, minutes: float, forked: bool) -> tuple[list, dict]:
     label = "forked" if forked else "processes"
     server = Server("ours", var, extra_env=None if forked else {"CLIENTELITIS_FORK": "0"})
     try:
-        r = run_live_room(server, store, n, minutes, notebook="00_bienvenida.ipynb", page_mb=50 if forked else 130)
+        r = run_live_room(server, store, n, minutes, notebook="00_bienvenida.ipynb", page_mb=50 if forked else 130,
+                          before_storm=lambda: server.wait_for_planned_pool("00_bienvenida.ipynb", 900))
     finally:
         server.stop()
         store.dispose()

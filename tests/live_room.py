@@ -121,11 +121,15 @@ class PageClient:
     ``open()`` loads it; then ``answer()`` picks a face, ``ping()`` says the page is looked at, and for the
     marker ``open_idea_form()`` and ``post_idea()``. What the page has seen is counted as it arrives."""
 
-    def __init__(self, base: str, notebook: str, room_code: str, token: str, participant_id: int,
+    def __init__(self, base: str, notebook: str, room_code: str, join: Callable[[], tuple[int, str]],
                  touchpoints: dict[str, str]):
+        """``join()`` makes the participant (``(participant id, token)``) when the page is first opened: the room
+        counts people in as they arrive, and the server plans its ready pages from those still expected."""
         self.base = base
-        self.url = f"{base}/voila/render/{notebook}?room={room_code}&me={token}"
-        self.participant_id = participant_id
+        self.page_url = f"{base}/voila/render/{notebook}?room={room_code}"
+        self.join = join
+        self.url = ""
+        self.participant_id = 0
         #: Touchpoint id by its name (the scales name their touchpoint in ``context``).
         self.touchpoints = touchpoints
         self.session = uuid.uuid4().hex
@@ -174,6 +178,9 @@ class PageClient:
 
     async def open(self, http: AsyncHTTPClient, timeout: float) -> bool:
         """Load the page as its browser does; True once it is usable (its widgets' states arrived)."""
+        if not self.url:
+            self.participant_id, token = self.join()
+            self.url = f"{self.page_url}&me={token}"
         t0 = time.monotonic()
         chunks: list[bytes] = []
         connecting: asyncio.Task | None = None
@@ -686,7 +693,7 @@ def _lost(store, room_id: int, pages: list[PageClient]) -> dict:
 async def live_room(server: Server, store, n: int, minutes: float, *, notebook: str = "01_sale_mas_feliz.ipynb",
                     storm: int | None = None, pace: tuple[float, float] = (15.0, 25.0), marker_every: float = 10.0,
                     page_mb: float = 120.0, sample_every: float = 20.0, arrivals_at_once: int = 4,
-                    page_timeout: float = 600.0, seed: int = 1) -> dict:
+                    page_timeout: float = 600.0, seed: int = 1, before_storm: Callable[[], object] | None = None) -> dict:
     """The room of :func:`run_live_room`, on the running event loop."""
     from playwright.async_api import async_playwright
 
@@ -701,8 +708,14 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
     room, key = store.create_room(f"Sala en vivo {n}", "hotel", "es", expected_size=n)
     store.update_room_state(room.id, phase="feliz", workshops={"feliz": {"revealed": True}})
     touchpoints = {tp.name: tp.id for tp in kits.of_room(store, room).touchpoints(room.lang)}
-    people = [store.join(room, f"Persona {i}", f"Equipo {i % 8}") for i in range(n)]
-    pages = [PageClient(server.base, notebook, room.code, token, person.id, touchpoints) for person, token in people]
+
+    def joiner(i: int) -> Callable[[], tuple[int, str]]:
+        def join() -> tuple[int, str]:
+            person, token = store.join(room, f"Persona {i}", f"Equipo {i % 8}")
+            return person.id, token
+        return join
+
+    pages = [PageClient(server.base, notebook, room.code, joiner(i), touchpoints) for i in range(n)]
     marker = pages[-1]
     http = AsyncHTTPClient(force_instance=True, max_clients=n + 10)
     sampler = TreeSampler(server.proc.pid, sample_every).start()
@@ -721,6 +734,8 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
             except Exception as exc:
                 state = await console.evaluate("() => document.body.dataset.clState")
                 raise RuntimeError(f"the console showed no wall of ideas in 180 s (its page: {state})") from exc
+            if before_storm is not None:  # e.g. the server's ready pages for the room, planned from its size
+                result["before_storm"] = await asyncio.get_running_loop().run_in_executor(None, before_storm)
             result["calm_s"] = await sampler.until_calm(limit=300)
 
             tasks.append(asyncio.ensure_future(_keep_alive(pages)))
@@ -814,11 +829,12 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
 def run_live_room(server: Server, store, n: int, minutes: float, *, notebook: str = "01_sale_mas_feliz.ipynb",
                   storm: int | None = None, pace: tuple[float, float] = (15.0, 25.0), marker_every: float = 10.0,
                   page_mb: float = 120.0, sample_every: float = 20.0, arrivals_at_once: int = 4,
-                  page_timeout: float = 600.0, seed: int = 1) -> dict:
+                  page_timeout: float = 600.0, seed: int = 1, before_storm: Callable[[], object] | None = None) -> dict:
     """A live room of ``n`` participant pages on ``server`` for ``minutes``; returns every number measured.
 
     A new room in ``store`` (the server's database), open on ¿Sale más feliz? with its results revealed, and
-    its console open in headless Chromium. ``storm`` pages (default n/3) are requested at once (the join
+    its console open in headless Chromium; ``before_storm`` (if given) is called and waited for then, its result
+    kept as ``before_storm``. ``storm`` pages (default n/3) are requested at once (the join
     storm), the others ``arrivals_at_once`` at a time; each participant then picks a face every ``pace``
     seconds while the marker page posts an idea every ``marker_every`` seconds, timed to the console's wall.
     Refuses to start when the free memory does not hold ``n`` pages of ``page_mb``; stops when less than 1 GB
@@ -838,7 +854,8 @@ def run_live_room(server: Server, store, n: int, minutes: float, *, notebook: st
     run_s."""
     return asyncio.run(live_room(server, store, n, minutes, notebook=notebook, storm=storm, pace=pace,
                                  marker_every=marker_every, page_mb=page_mb, sample_every=sample_every,
-                                 arrivals_at_once=arrivals_at_once, page_timeout=page_timeout, seed=seed))
+                                 arrivals_at_once=arrivals_at_once, page_timeout=page_timeout, seed=seed,
+                                 before_storm=before_storm))
 
 
 def main(argv: list[str] | None = None) -> int:
