@@ -587,7 +587,7 @@ def closed_page_lifetime(server: Server, url: str, limit: float = 300) -> float:
         page.goto(url)
         page.locator(":is(.widget-button, .widget-text input):visible").first.wait_for(state="visible", timeout=120_000)
         kernel_id = page.evaluate("() => document.documentElement.innerHTML.match(/kernelId\\W+([0-9a-f-]{36})/)[1]")
-        if not any(kernel_id in " ".join(p.cmdline()) for p in server.kernels()):
+        if not any(kernel_id_of(p) == kernel_id for p in server.kernels()):
             return float("nan")  # not the page's kernel: nothing to time
         page.wait_for_timeout(12_000)  # at least one sign of life reaches the kernel
         page.evaluate("() => { navigator.sendBeacon = () => true; }")  # its goodbye is lost, as on a dropped line
@@ -595,7 +595,7 @@ def closed_page_lifetime(server: Server, url: str, limit: float = 300) -> float:
         browser.close()  # like a phone whose browser was swiped away: no goodbye, the socket just drops
     t0 = time.monotonic()
     while time.monotonic() - t0 < limit:
-        if not any(kernel_id in " ".join(p.cmdline()) for p in server.kernels()):
+        if not any(kernel_id_of(p) == kernel_id for p in server.kernels()):
             return time.monotonic() - t0
         time.sleep(1)
     return float("nan")

@@ -136,3 +136,20 @@ def test_the_server_s_cap_holds_when_50_rooms_declare_100_people_each(store, mon
     assert plan_pool(demand, 2, pool_cap(2 * 2**30, 150)) == 6  # kernels started as processes: fewer
     monkeypatch.setenv("CLIENTELITIS_POOL_MAX", "12")
     assert plan_pool(demand, 2, pool_cap(64 * 2**30, 50)) == 12  # the server's own setting
+
+
+def test_the_server_may_hold_the_sockets_of_hundreds_of_pages():
+    """ZMQ allows 1,023 sockets per context by default: a room of 300 pages ran out of them."""
+    import zmq
+
+    context = zmq.Context()
+    try:
+        assert context.get(zmq.MAX_SOCKETS) == 1023
+        limit = pool.room_for_many_pages(context)
+        assert limit >= 4096 or limit == context.get(zmq.MAX_SOCKETS)  # what the system's open-file limit allows
+        assert context.get(zmq.MAX_SOCKETS) == limit
+        sockets = [context.socket(zmq.PAIR) for _ in range(min(limit, 1500) - 1)]  # more than ZMQ's default
+        for sock in sockets:
+            sock.close()
+    finally:
+        context.term()

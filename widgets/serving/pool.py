@@ -49,6 +49,30 @@ FORKED_MB, PROCESS_MB = 50, 150
 POOL_CAP = 100
 
 
+def room_for_many_pages(context) -> int:
+    """Let the server hold the sockets of hundreds of pages; returns how many ZMQ sockets it may open.
+
+    The server talks to each page's kernel over several ZMQ sockets, all in one context, and ZMQ allows 1,023
+    per context: a live room of 300 (with its ready pages) hit "Too many open files" and pages lost their
+    kernel's connection. The process's own limit of open files is raised to what the system allows (on Linux
+    and macOS; macOS starts at 256)."""
+    import zmq
+
+    limit = 65536
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = hard if hard != resource.RLIM_INFINITY else limit
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        limit = min(limit, wanted)
+    except (ImportError, ValueError, OSError):  # Windows, or a limit the system refuses to raise
+        pass
+    context.set(zmq.MAX_SOCKETS, limit)
+    return limit
+
+
 def _env_int(name: str, default: int) -> int:
     try:
         return int(os.environ.get(name, "") or default)
@@ -91,6 +115,7 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         quiet_closed_pages()  # the server's log: no traceback for updates to a page that has just left
         pages_may_leave_while_connecting()
+        room_for_many_pages(self.context)  # before the context's first socket
         self.pool_min = _env_int("CLIENTELITIS_POOL_MIN", 2)
         self.pool_others = _env_int("CLIENTELITIS_POOL_OTHERS", 1)
         try:
