@@ -25,16 +25,35 @@ RANDOM = ("import random, secrets, numpy\n"
           "print(random.getrandbits(64), secrets.token_hex(16), int(numpy.random.randint(1 << 30)))")
 
 
+class LoopThread:
+    """One event loop for the module, as a server has (the template belongs to the loop that started it), run
+    in a thread of its own: other tests of the run may leave an event loop set in the main thread."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run_until_complete(self, coro, timeout: float = 300):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(30)
+        self.loop.close()
+
+
 @pytest.fixture(scope="module")
 def loop():
-    """One event loop for the module, as a server has: the template belongs to the loop that started it."""
-    loop = asyncio.new_event_loop()
-    yield loop
-    task = provisioner._Shared.templates.pop(loop, None)
+    runner = LoopThread()
+    yield runner
+    task = provisioner._Shared.templates.pop(runner.loop, None)
     if task is not None and task.done() and task.result() is not None:
         task.result().stop()
-        loop.run_until_complete(asyncio.sleep(0.1))  # the template's reader sees the end
-    loop.close()
+        runner.run_until_complete(asyncio.sleep(0.1))  # the template's reader sees the end
+    runner.close()
 
 
 async def _start() -> AsyncKernelManager:
@@ -57,8 +76,8 @@ async def _run(km: AsyncKernelManager, code: str, timeout: float = 60) -> tuple[
         kc.stop_channels()
 
 
-def _template(loop) -> provisioner.Template:
-    return provisioner._Shared.templates[loop].result()
+def _template(loop: LoopThread) -> provisioner.Template:
+    return provisioner._Shared.templates[loop.loop].result()
 
 
 def test_the_template_holds_no_thread_event_loop_or_zmq_context_when_it_forks():
