@@ -760,7 +760,8 @@ def bench_kernels(args) -> list[tuple[str, str, str, str]]:
     """Kernel start, live rooms of 100 and 300 (forked) and 100 (processes), and a room of 40 on Binder."""
     rows = []
     results = {}
-    for n, forked in ((100, True), (300, True), (100, False)):
+    sizes = [int(n) for n in args.live_sizes.split(",") if n]
+    for n, forked in [*((n, True) for n in sizes), (100, False)]:
         if n > args.live_max or (not forked and not args.live_processes):
             continue
         new, results[(n, forked)] = live_room_rows(n, args.live_minutes, forked)
@@ -799,6 +800,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markers", type=int, default=20)
     parser.add_argument("--live-minutes", type=float, default=10, help="how long each live room runs")
     parser.add_argument("--live-max", type=int, default=300, help="the largest live room")
+    parser.add_argument("--live-sizes", default="100,300", help="the live rooms with forked kernels")
     parser.add_argument("--live-processes", action=argparse.BooleanOptionalAction, default=True,
                         help="also the room of 100 with kernels started as processes")
     parser.add_argument("--skip", default="", help="comma-separated parts to skip: store,aggregate,voila,kernels")

@@ -728,12 +728,16 @@ async def live_room(server: Server, store, n: int, minutes: float, *, notebook: 
             browser = await pw.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
                                                args=CHROMIUM_ARGS)
             console = await browser.new_page(viewport={"width": 1400, "height": 1000})
-            await console.goto(f"{server.base}/voila/render/facilitador.ipynb?room={room.code}&key={key}")
-            try:
-                await console.locator(".cl-console .cl-wall").first.wait_for(state="visible", timeout=180_000)
-            except Exception as exc:
-                state = await console.evaluate("() => document.body.dataset.clState")
-                raise RuntimeError(f"the console showed no wall of ideas in 180 s (its page: {state})") from exc
+            for attempt in (1, 2):  # a facilitator reloads a console that did not show its results
+                await console.goto(f"{server.base}/voila/render/facilitador.ipynb?room={room.code}&key={key}")
+                try:
+                    await console.locator(".cl-console .cl-wall").first.wait_for(state="visible", timeout=180_000)
+                    result["console_loads"] = attempt
+                    break
+                except Exception as exc:
+                    state = await console.evaluate("() => document.body.dataset.clState")
+                    if attempt == 2:
+                        raise RuntimeError(f"the console showed no wall of ideas in 180 s (its page: {state})") from exc
             if before_storm is not None:  # e.g. the server's ready pages for the room, planned from its size
                 result["before_storm"] = await asyncio.get_running_loop().run_in_executor(None, before_storm)
             result["calm_s"] = await sampler.until_calm(limit=300)
