@@ -63,11 +63,17 @@ async def _start() -> AsyncKernelManager:
     return km
 
 
-async def _run(km: AsyncKernelManager, code: str, timeout: float = 60) -> tuple[dict, str]:
+async def _client(km: AsyncKernelManager):
+    """A client of ``km``'s kernel, connected and answered (the caller stops its channels)."""
     kc = km.client()
     kc.start_channels()
+    await kc.wait_for_ready(timeout=60)
+    return kc
+
+
+async def _run(km: AsyncKernelManager, code: str, timeout: float = 60) -> tuple[dict, str]:
+    kc = await _client(km)
     try:
-        await kc.wait_for_ready(timeout=60)
         out: list[str] = []
         reply = await kc.execute_interactive(code, timeout=timeout,
                                              output_hook=lambda m: out.append(m["content"].get("text", "")))
@@ -135,10 +141,8 @@ def test_a_forked_kernel_answers_the_widgets_front_end(loop):
 
     async def check():
         km = await _start()
-        kc = km.client()
-        kc.start_channels()
+        kc = await _client(km)
         try:
-            await kc.wait_for_ready(timeout=60)
             reply = await kc.execute_interactive("import ipywidgets as W\nbutton = W.Button(description='Entrar')\n"
                                                  "print(button.model_id)", timeout=60,
                                                  output_hook=lambda m: seen.append(m["content"].get("text", "")))
@@ -186,10 +190,8 @@ def test_two_forked_kernels_draw_different_random_numbers(loop):
 def test_interrupting_a_forked_kernel_stops_its_cell_and_the_kernel_goes_on(loop):
     async def check():
         km = await _start()
-        kc = km.client()
-        kc.start_channels()
+        kc = await _client(km)
         try:
-            await kc.wait_for_ready(timeout=60)
             msg_id = kc.execute("import time\nprint('sleeping', flush=True)\ntime.sleep(120)")
             while True:  # the cell runs
                 msg = await kc.get_iopub_msg(timeout=60)

@@ -22,13 +22,13 @@ from widgets.ui.browser import BrowserBridge
 from widgets.ui.pick import Pick
 from widgets.apps.export_view import ExportPanel
 from widgets.room.live import RoomWatcher
-from widgets.room.phases import anonymous, clock, open_phase, remaining, revealed, timer_end, with_workshop
+from widgets.room.phases import anonymous, open_phase, revealed, timer_end, with_workshop
 from widgets.serving.page import Page
 from widgets.apps.presenter import change as presenter_change, facilitator_room
 from widgets.ui.qr import qr_svg
 from widgets.room.store import Room, Store, StoreError
 from widgets.ui.text import esc
-from widgets.ui.blocks import Notice, card, html, icon, speaks
+from widgets.ui.blocks import Notice, card, html, icon, speaks, timer_html
 from widgets.apps.welcome_page import facilitator_link, join_link
 
 
@@ -312,12 +312,7 @@ class FacilitatorApp(W.VBox):
             self.panel_slot.children = wanted
 
     def show_timer(self) -> None:
-        left = remaining(self.room.state, self.current)
-        if left is None:
-            self.timer.value = ""
-        else:
-            text = self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left))
-            self.timer.value = f"{icon('stopwatch')} {esc(text)}"
+        self.timer.value = timer_html(self.tr, self.room.state, self.current)
 
     # -- the facilitator's actions ---------------------------------------------------------------------
     def toggle_phase(self, exercise_id: str = exercises.DEFAULT_EXERCISE) -> None:

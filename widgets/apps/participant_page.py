@@ -10,14 +10,14 @@ from widgets.workshops import registry as exercises
 from widgets.ui.browser import BrowserBridge
 from widgets.i18n import Translator
 from widgets.room.live import RoomWatcher
-from widgets.room.phases import clock, open_phase, remaining, revealed
+from widgets.room.phases import open_phase, revealed
 from widgets.serving.page import Page
 from widgets.room.ratelimit import CodeGuard
 from widgets.room.saving import SaveStatus, SavingStore, clear_busy_notices
 from widgets.room.store import Participant, Room, Store, StoreError, new_secret, normalize_code
 from widgets.room.schema import CODE_LENGTH
 from widgets.ui.text import esc, shown_code
-from widgets.ui.blocks import Notice, card, field_for, html, icon, speaks
+from widgets.ui.blocks import Notice, card, field_for, html, icon, speaks, timer_html
 
 HEARTBEAT_SECONDS = 20
 REDRAW_SECONDS = 1.5
@@ -245,12 +245,7 @@ class ParticipantApp(W.VBox):
         return self.fixed or open_phase(self.room.state) or exercises.DEFAULT_EXERCISE
 
     def show_timer(self) -> None:
-        left = remaining(self.room.state, self.current)
-        if left is None:
-            self.timer.value = ""
-        else:
-            text = self.tr("timer.over") if left == 0 else self.tr("timer.label", clock=clock(left))
-            self.timer.value = f"{icon('stopwatch')} {esc(text)}"
+        self.timer.value = timer_html(self.tr, self.room.state, self.current)
 
     def on_room_change(self) -> None:
         room = self.store.room(self.room.id)

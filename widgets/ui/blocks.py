@@ -7,6 +7,7 @@ from pathlib import Path
 
 import ipywidgets as W
 
+from widgets.room.phases import clock, remaining
 from widgets.ui.text import esc
 
 #: Our design system (frontend/src/design.css, copied into the template's static files by the build). A Voila
@@ -113,3 +114,12 @@ def card(*children: W.Widget, **layout) -> W.VBox:
     box = W.VBox(list(children), layout=W.Layout(**layout))
     box.add_class("cl-card")
     return box
+
+
+def timer_html(tr, state: dict, exercise: str) -> str:
+    """The workshop's timer as the console and the phones show it: time left, "time is up", or nothing."""
+    left = remaining(state, exercise)
+    if left is None:
+        return ""
+    text = tr("timer.over") if left == 0 else tr("timer.label", clock=clock(left))
+    return f"{icon('stopwatch')} {esc(text)}"
