@@ -177,25 +177,9 @@ class RoomPoolKernelManager(AsyncMappingKernelManager):
         pool = self._pools.get(ENTRY_NOTEBOOK, [])
         if len(pool) < size:
             self.fill_if_needed(notebook_name=ENTRY_NOTEBOOK)
-        elif len(pool) > size:
-            await self._shrink(ENTRY_NOTEBOOK, len(pool) - size)
+        # A smaller plan is not refilled beyond; ready pages already there wait for the next people (shutting one
+        # down ends the notebook cell it waits in, with an error and a traceback in the log).
         return size
-
-    async def _shrink(self, notebook: str, surplus: int) -> None:
-        """Shut down ``surplus`` ready pages: only those waiting for a request (one still running its notebook
-        would end it with an error in the log)."""
-        from voila.request_info_handler import RequestInfoSocketHandler
-
-        pool = self._pools.get(notebook, [])
-        spare = [task for task in pool if task.done() and not task.exception()
-                 and task.result()["kernel_id"] in RequestInfoSocketHandler._waiters][-surplus:]
-        for task in spare:
-            pool.remove(task)
-            kernel_id = task.result()["kernel_id"]
-            try:
-                await self.shutdown_kernel(kernel_id)
-            except Exception:  # pragma: no cover - already gone
-                self.log.warning("could not shut down spare kernel %s", kernel_id)
 
     # -- refills when calm ------------------------------------------------------------------------------
     async def start_kernel(self, *args, **kwargs):
